@@ -1,0 +1,41 @@
+# Two commands set everything up: `make run` and `make test`.
+# Both create .venv with a Python >= 3.12 when it is missing and (re)install the project
+# whenever pyproject.toml changes.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+ARGS   ?=
+
+.PHONY: run test lint format bench clean dashboard
+
+$(PY):
+	@interp=$$(tools/find-python) || exit 1; \
+	echo "Creating $(VENV) with $$interp"; \
+	"$$interp" -m venv $(VENV)
+
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/mpgsim run baseline $(ARGS)
+
+test: $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest $(ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_model.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

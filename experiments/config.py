@@ -1,0 +1,171 @@
+"""Scenarios: a name plus overrides, read from ``configs/``.
+
+A scenario file is TOML::
+
+    name = "baseline"
+    description = "One region of about 1,100 families."
+    weeks = 104            # optional run length
+    seed = 1               # optional default seed
+
+    [types]                # the coat: one type per level
+    professional = "balancerend"
+    organisation = "balancerend"
+    region = "balancerend"
+    political_climate = "balancerend"
+
+    [params]               # any declared parameter (see `mpgsim params`)
+    families_per_region = 1100
+
+A scenario may start from another with ``extends = "baseline"``. Everything is checked against
+the parameter declaration; a mistake raises :class:`~sim.errors.ConfigError` naming the field,
+the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sim.errors import ConfigError
+from sim.params import Params, validate
+from sim.typology import LEVELS, Typology
+
+DEFAULT_WEEKS = 104
+DEFAULT_SEED = 1
+_TOP_KEYS = {"name", "description", "weeks", "seed", "types", "params", "extends", "case"}
+
+
+def config_dir() -> Path:
+    """Return the configs folder (``$MPGSIM_CONFIG_DIR`` or the repository's ``configs/``)."""
+    env = os.environ.get("MPGSIM_CONFIG_DIR")
+    return Path(env) if env else Path(__file__).resolve().parents[1] / "configs"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: parameters, typology and run defaults."""
+
+    name: str
+    description: str
+    overrides: Mapping[str, Any]
+    params: Params
+    typology: Typology
+    weeks: int = DEFAULT_WEEKS
+    seed: int = DEFAULT_SEED
+    case: Mapping[str, str] = field(default_factory=dict)
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
+        """Return a copy with more parameter overrides applied and validated."""
+        merged = {**self.overrides, **overrides}
+        return Scenario(
+            self.name, self.description, merged, validate(merged), self.typology,
+            self.weeks, self.seed, self.case,
+        )
+
+    @property
+    def types(self) -> dict[str, str]:
+        """The coat of this scenario: level -> type."""
+        return {level: self.params[f"{level}_type"] for level in LEVELS}
+
+
+def list_scenarios() -> list[str]:
+    """Names of the scenarios in ``configs/`` (training cases as ``cases/NAME``)."""
+    root = config_dir()
+    names = [p.stem for p in sorted(root.glob("*.toml")) if p.stem != "typologies"]
+    names += [f"cases/{p.stem}" for p in sorted((root / "cases").glob("*.toml"))]
+    return names
+
+
+def load_typology(path: str | Path | None = None) -> Typology:
+    """Read and validate ``configs/typologies.toml`` (or ``path``)."""
+    return _load_typology_cached(str(Path(path) if path else config_dir() / "typologies.toml"))
+
+
+@cache
+def _load_typology_cached(path: str) -> Typology:
+    return Typology.from_mapping(_read_toml(Path(path)))
+
+
+def load_scenario(name_or_path: str, overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """Load a scenario by name (``baseline``, ``cases/jesse``) or by path to a TOML file.
+
+    Raises:
+        ConfigError: unknown scenario, unreadable file or a bad value.
+    """
+    path = _resolve(name_or_path)
+    raw = _flatten(path, seen=())
+    params_overrides = {**raw["params"], **(overrides or {})}
+    return Scenario(
+        name=raw.get("name", path.stem),
+        description=raw.get("description", ""),
+        overrides=params_overrides,
+        params=validate(params_overrides),
+        typology=load_typology(),
+        weeks=_positive_int("weeks", raw.get("weeks", DEFAULT_WEEKS)),
+        seed=_positive_int("seed", raw.get("seed", DEFAULT_SEED), low=0),
+        case=raw.get("case", {}),
+    )
+
+
+def _resolve(name_or_path: str) -> Path:
+    candidate = Path(name_or_path)
+    if candidate.suffix == ".toml" or candidate.exists():
+        if candidate.is_file():
+            return candidate
+        raise ConfigError("scenario", name_or_path, "no such file")
+    root = config_dir()
+    for path in (root / f"{name_or_path}.toml", root / "cases" / f"{name_or_path}.toml"):
+        if path.is_file() and path.stem != "typologies":
+            return path
+    raise ConfigError("scenario", name_or_path, "known scenarios: " + ", ".join(list_scenarios()))
+
+
+def _flatten(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    """Read a scenario file, merging what it extends; types become ``<level>_type`` params."""
+    if path in seen:
+        raise ConfigError("extends", path.stem, "scenarios may not extend each other in a cycle")
+    data = _read_toml(path)
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        key = sorted(unknown)[0]
+        raise ConfigError(f"{path.name}: {key}", data[key], f"allowed keys: {', '.join(sorted(_TOP_KEYS))}")
+    base: dict[str, Any] = {"params": {}}
+    if "extends" in data:
+        base = _flatten(_resolve(str(data["extends"])), seen + (path,))
+    params = dict(base["params"])
+    for level, type_ in _table(path, data, "types").items():
+        if level not in LEVELS:
+            raise ConfigError(f"{path.name}: types.{level}", type_, f"levels: {', '.join(LEVELS)}")
+        params[f"{level}_type"] = type_
+    params.update(_table(path, data, "params"))
+    merged = {**base, **{k: v for k, v in data.items() if k not in ("types", "params", "extends")}}
+    merged["params"] = params
+    return merged
+
+
+def _table(path: Path, data: Mapping, key: str) -> Mapping[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{path.name}: {key}", value, "must be a table ([section])")
+    return value
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError("file", str(path), "no such file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path.name, "TOML", f"not valid TOML ({exc})") from None
+
+
+def _positive_int(name: str, value: Any, low: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ConfigError(name, value, f"allowed: a whole number >= {low}")
+    return value

@@ -1,0 +1,47 @@
+"""One run of one scenario: the seam every experiment and the dashboard goes through."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from experiments.config import Scenario
+from experiments.ids import run_id
+from sim.run import simulate
+
+LEADING = ("run_id", "seed", "week")
+
+
+def run_scenario(
+    scenario: Scenario,
+    seed: int,
+    weeks: int | None = None,
+    on_week: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Run ``scenario`` once and return its weekly outcomes (columns ``week`` + outcomes).
+
+    Args:
+        scenario: a validated scenario.
+        seed: the run's seed; the same seed gives the same table.
+        weeks: run length; the scenario's own when None.
+        on_week: called as ``on_week(week, weeks)`` after every week (progress bars, cancel).
+    """
+    return simulate(
+        scenario.params, scenario.typology, seed=seed, weeks=weeks or scenario.weeks,
+        on_week=on_week,
+    )
+
+
+def tidy(
+    weekly: pd.DataFrame, params: Mapping[str, Any], seed: int, weeks: int,
+    varied: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Put a run's weekly table in the house format: run_id, seed, week, <varied>, <outcomes>."""
+    out = weekly.copy()
+    out.insert(0, "run_id", run_id(params, seed, weeks))
+    out.insert(1, "seed", int(seed))
+    for i, (name, value) in enumerate((varied or {}).items()):
+        out.insert(3 + i, name, value)
+    return out
