@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from experiments import cli_run
+from experiments import cli_experiments, cli_run
 from sim.errors import ConfigError
 
 app = typer.Typer(
@@ -24,6 +24,11 @@ app = typer.Typer(
 app.command("run")(cli_run.run)
 app.command("params")(cli_run.params)
 app.command("scenarios")(cli_run.scenarios)
+app.add_typer(cli_experiments.sweep_app, name="sweep")
+app.add_typer(cli_experiments.sensitivity_app, name="sensitivity")
+app.command("status")(cli_experiments.status)
+app.command("compact")(cli_experiments.compact)
+app.command("report")(cli_experiments.report)
 
 
 def main(application: typer.Typer = app) -> None:

@@ -1,0 +1,134 @@
+"""The kwadrant: the 3x3x3x3 full factorial over the four type levels (the coat, "de jas").
+
+Each run's value for an outcome is its mean over the last 52 weeks (all weeks when the run is
+shorter; see :func:`experiments.runner.summarise`). Per cell we report the mean over the
+replications with a 95% t-interval. The best-fitting coat per outcome and scenario (family
+profile) is the cell with the best mean; "how sure" compares its lead over the runner-up with
+the 95% interval of the paired difference (replication r of both cells shares its seed, so
+the difference is paired). This is a best-versus-runner-up check, not a correction for the
+80 comparisons the best cell won.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from experiments.config import Scenario
+from experiments.design import build_design
+from sim.params import TYPES
+from sim.typology import LEVELS
+
+FACTORS = tuple(f"{level}_type" for level in LEVELS)
+#: Outcomes printed per cell: stagnation, escalation, caseload, handelingsverlegenheid, cost.
+KEY_OUTCOMES = (
+    "stagnation_rate",
+    "incidents_per_family_year",
+    "share_dwang",
+    "caseload_mean",
+    "hv_prevalence",
+    "cost_per_household_year",
+)
+#: Short column headers for printing.
+SHORT = {
+    "stagnation_rate": "stagnation",
+    "incidents_per_family_year": "incidents/yr",
+    "share_dwang": "dwang",
+    "caseload_mean": "caseload",
+    "hv_prevalence": "hv",
+    "cost_per_household_year": "cost/hh/yr",
+    "trust_mean": "trust",
+    "recovered_share": "recovered",
+    "fit_score": "fit",
+}
+#: Outcomes where a higher value is better; everything else is better lower.
+HIGHER_IS_BETTER = ("trust", "recovered", "fit_score")
+
+
+def cells() -> list[dict[str, str]]:
+    """The 81 coats, as parameter overrides, in a fixed order."""
+    return [dict(zip(FACTORS, combo, strict=True)) for combo in itertools.product(TYPES, repeat=4)]
+
+
+def kwadrant_design(
+    scenarios: Sequence[Scenario], reps: int, weeks: int, root_seed: int
+) -> pd.DataFrame:
+    """Plan ``reps`` replications of each of the 81 coats for each scenario."""
+    return build_design("kwadrant", cells(), reps, root_seed, weeks, scenarios)
+
+
+def better(outcome: str) -> str:
+    """Return "higher" or "lower": which direction of ``outcome`` is better."""
+    return "higher" if outcome.startswith(HIGHER_IS_BETTER) else "lower"
+
+
+def cell_stats(runs: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
+    """Per scenario, cell and outcome: n, mean, sd and 95% CI half-width over replications."""
+    long = runs.melt(
+        id_vars=["scenario", *FACTORS],
+        value_vars=list(outcomes),
+        var_name="outcome",
+        value_name="value",
+    )
+    grouped = long.groupby(["scenario", "outcome", *FACTORS], sort=True)["value"]
+    out = grouped.agg(n="count", mean="mean", sd="std").reset_index()
+    out["ci95"] = _half_width(out["sd"], out["n"])
+    return out
+
+
+def _half_width(sd: pd.Series, n: pd.Series) -> pd.Series:
+    dof = (n - 1).where(n > 1)
+    return stats.t.ppf(0.975, dof) * sd / np.sqrt(n)
+
+
+def best_coats(runs: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
+    """Best and runner-up coat per scenario and outcome, with the lead and its paired CI."""
+    table = cell_stats(runs, outcomes)
+    rows = []
+    for (scenario, outcome), group in table.groupby(["scenario", "outcome"], sort=True):
+        ranked = group.sort_values("mean", ascending=better(outcome) == "lower")
+        if len(ranked) < 2 or ranked["mean"].isna().all():
+            continue
+        best, second = ranked.iloc[0], ranked.iloc[1]
+        lead, lead_ci = _paired_lead(runs[runs.scenario == scenario], outcome, best, second)
+        rows.append(
+            {
+                "scenario": scenario,
+                "outcome": outcome,
+                "better": better(outcome),
+                **{f: best[f] for f in FACTORS},
+                "mean": best["mean"],
+                "ci95": best["ci95"],
+                "runner_up": coat_label(second),
+                "runner_up_mean": second["mean"],
+                "runner_up_ci95": second["ci95"],
+                "lead": lead,
+                "lead_ci95": lead_ci,
+                "sure": bool(lead > lead_ci) if np.isfinite(lead_ci) else False,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _paired_lead(runs: pd.DataFrame, outcome: str, best, second) -> tuple[float, float]:
+    a = _cell_values(runs, best, outcome)
+    b = _cell_values(runs, second, outcome)
+    diff = (a - b).dropna()
+    lead = abs(best["mean"] - second["mean"])
+    if len(diff) < 2:
+        return lead, float("nan")
+    return lead, float(_half_width(pd.Series([diff.std()]), pd.Series([len(diff)])).iloc[0])
+
+
+def _cell_values(runs: pd.DataFrame, cell, outcome: str) -> pd.Series:
+    mask = np.logical_and.reduce([runs[f] == cell[f] for f in FACTORS])
+    return runs[mask].set_index("replication")[outcome]
+
+
+def coat_label(cell, short: bool = False) -> str:
+    """Label of a coat: professional/organisation/region/climate type (``short``: V/B/I)."""
+    return "/".join(str(cell[f])[0].upper() if short else str(cell[f]) for f in FACTORS)

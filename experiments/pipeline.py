@@ -1,0 +1,209 @@
+"""Experiments end to end: plan a design, run what is missing, analyse, save result tables.
+
+The CLI, the benchmarks and the tests all go through these functions; only the per-run
+function differs (the model, or the Ishigami function for the known-answer test).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from experiments import kwadrant, sensitivity
+from experiments.config import Scenario
+from experiments.design import build_design, shard
+from experiments.executors import Engine
+from experiments.io import write_parquet
+from experiments.runner import RunFn, RunReport, run_design
+from experiments.store import Store
+from sim.errors import ConfigError
+
+
+def prepare(
+    store: Store, design: pd.DataFrame, identity: dict[str, Any], extra: dict[str, Any]
+) -> pd.DataFrame:
+    """Save ``design`` into the store (merged with what is there) and return the full design.
+
+    Raises:
+        ConfigError: the store holds a different experiment (``identity`` differs).
+    """
+    old = store.meta().get("identity")
+    if old is not None and old != _jsonable(identity):
+        diff = sorted(k for k in {**old, **identity} if old.get(k) != _jsonable(identity).get(k))
+        raise ConfigError(
+            "--out",
+            str(store.root),
+            f"it holds another experiment (differs in {', '.join(diff)}); use another directory",
+        )
+    meta = {"design_kind": identity["kind"], "identity": identity, **extra}
+    return store.save_design(design, meta)
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
+
+
+def execute(
+    store: Store,
+    design: pd.DataFrame,
+    engine: Engine,
+    run_fn: RunFn,
+    shard_spec: str | None = None,
+    **kwargs: Any,
+) -> RunReport:
+    """Run the pending runs of (one shard of) ``design``."""
+    return run_design(shard(design, shard_spec), engine, store, run_fn, **kwargs)
+
+
+# --- kwadrant ------------------------------------------------------------------------------
+
+
+def plan_kwadrant(
+    store: Store, scenarios: Sequence[Scenario], reps: int, weeks: int, seed: int
+) -> pd.DataFrame:
+    """Plan (or extend) a kwadrant sweep in ``store``; return the design of this command."""
+    design = kwadrant.kwadrant_design(scenarios, reps, weeks, seed)
+    identity = {
+        "kind": "kwadrant",
+        "scenarios": [s.name for s in scenarios],
+        "weeks": weeks,
+        "seed": seed,
+        "overrides": {s.name: dict(s.overrides) for s in scenarios},
+    }
+    prepare(store, design, identity, {"reps": reps})
+    return design
+
+
+def analyse_kwadrant(
+    store: Store, outcomes: Sequence[str] | None = None
+) -> dict[str, pd.DataFrame]:
+    """Per-cell statistics and best coats from the finished runs; saved under ``results/``."""
+    runs = store.runs()
+    runs = runs[runs.design_kind == "kwadrant"]
+    if runs.empty:
+        raise ConfigError("results", str(store.root), "no finished kwadrant runs yet")
+    chosen = list(outcomes or _numeric_outcomes(runs))
+    tables = {
+        "kwadrant_cells": kwadrant.cell_stats(runs, chosen),
+        "kwadrant_best": kwadrant.best_coats(runs, chosen),
+    }
+    _save(store, tables)
+    return tables
+
+
+def _numeric_outcomes(runs: pd.DataFrame) -> list[str]:
+    skip = {"seed", "sample_row", "replication", "weeks_averaged", "elapsed_s"}
+    return [c for c in runs.select_dtypes("number").columns if c not in skip]
+
+
+def _save(store: Store, tables: dict[str, pd.DataFrame]) -> None:
+    for name, table in tables.items():
+        write_parquet(table, store.root / "results" / f"{name}.parquet", {"table": name})
+
+
+# --- sensitivity ---------------------------------------------------------------------------
+
+
+def plan_sensitivity(
+    store: Store,
+    method: str,
+    prob: dict[str, Any],
+    n: int,
+    reps: int,
+    weeks: int,
+    seed: int,
+    scenario: Scenario | None,
+    second_order: bool = False,
+) -> pd.DataFrame:
+    """Plan (or extend) a Sobol or Morris design in ``store``; return this command's design.
+
+    ``n`` is the Sobol base sample size (a power of two) or the number of Morris trajectories.
+    """
+    if method == "sobol":
+        pts = sensitivity.sobol_points(prob, n, seed, second_order)
+    elif method == "morris":
+        pts = sensitivity.points(prob, sensitivity.morris_X(prob, n, seed))
+    else:
+        raise ConfigError("method", method, "allowed: sobol, morris")
+    design = build_design(method, pts, reps, seed, weeks, [scenario] if scenario else None)
+    identity = {
+        "kind": method,
+        "problem": prob,
+        "weeks": weeks,
+        "seed": seed,
+        "second_order": second_order,
+        "scenario": scenario.name if scenario else None,
+        "overrides": dict(scenario.overrides) if scenario else {},
+    }
+    if method == "morris":
+        identity["trajectories"] = n  # Morris designs are not nested; N is part of the identity
+    prepare(store, design, identity, {"n": n, "reps": reps})
+    return design
+
+
+def analyse_sensitivity(
+    store: Store, outcomes: Sequence[str], n: int | None = None
+) -> dict[str, pd.DataFrame]:
+    """Sobol indices (+ convergence) or Morris measures per outcome; saved under ``results/``.
+
+    Raises:
+        ConfigError: an outcome that is not a result column, or sample rows without results.
+    """
+    meta = store.meta()
+    ident, n = meta["identity"], n or meta["n"]
+    prob, seed = ident["problem"], ident["seed"]
+    runs = store.runs()
+    check_outcomes(outcomes, runs.columns)
+    if ident["kind"] == "morris":
+        X = sensitivity.morris_X(prob, n, seed)
+        frames = [_morris(prob, X, runs, o, seed) for o in outcomes]
+        tables = {"morris": pd.concat(frames, ignore_index=True)}
+    else:
+        tables = _sobol_tables(prob, runs, outcomes, n, ident["second_order"], seed)
+    for table in tables.values():
+        table["reps"] = int(runs.groupby("sample_row").size().min())
+    _save(store, tables)
+    return tables
+
+
+def _morris(prob, X, runs, outcome, seed) -> pd.DataFrame:
+    Y, noise = sensitivity.row_means(runs, outcome, len(X))
+    return sensitivity.morris_indices(prob, X, Y, seed).assign(
+        outcome=outcome, trajectories=len(X) // (prob["num_vars"] + 1), noise_share=noise
+    )
+
+
+def _sobol_tables(prob, runs, outcomes, n, second_order, seed) -> dict[str, pd.DataFrame]:
+    rows = n * ((2 if second_order else 1) * prob["num_vars"] + 2)
+    runs = runs[runs.sample_row < rows]
+    indices, convergence = [], []
+    for outcome in outcomes:
+        Y, noise = sensitivity.row_means(runs, outcome, rows)
+        found = sensitivity.sobol_indices(prob, Y, second_order, seed)
+        indices.append(found.assign(outcome=outcome, n=n, noise_share=noise))
+        conv = sensitivity.sobol_convergence(prob, Y, n, second_order, seed)
+        convergence.append(conv.assign(outcome=outcome))
+    return {
+        "sobol": pd.concat(indices, ignore_index=True),
+        "sobol_convergence": pd.concat(convergence, ignore_index=True),
+    }
+
+
+def check_outcomes(outcomes: Sequence[str], known: Sequence[str]) -> None:
+    """Raise ConfigError for an outcome that is not among ``known``, suggesting close names."""
+    for name in outcomes:
+        if name not in known:
+            close = difflib.get_close_matches(name, list(known), n=3)
+            hint = f"did you mean {', '.join(close)}?" if close else "see `mpgsim run --help`"
+            raise ConfigError("--outcome", name, f"unknown outcome; {hint}")
+
+
+def load_results(root: str | Path) -> dict[str, pd.DataFrame]:
+    """The saved result tables of a store (``results/*.parquet``), by name."""
+    folder = Path(root) / "results"
+    return {p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet"))}
