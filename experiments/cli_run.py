@@ -19,14 +19,27 @@ from sim.measures import OUTCOMES
 from sim.params import PARAMETERS, check_name
 
 console = Console(stderr=True)
-out = Console()
+out = Console(width=None if Console().is_terminal else 110)
 
 SUMMARY = (
-    "stagnation_rate", "stagnation_collaboration", "stagnation_client", "stagnation_offer",
-    "incidents_per_family_year", "share_drang", "share_dwang", "caseload_mean",
-    "waitlist_length", "waiting_weeks_mean", "hv_prevalence", "stress_prevalence",
-    "turnover_rate", "trust_mean", "recovered_share", "returned_share",
-    "cost_per_household_year", "fit_score",
+    "stagnation_rate",
+    "stagnation_collaboration",
+    "stagnation_client",
+    "stagnation_offer",
+    "incidents_per_family_year",
+    "share_drang",
+    "share_dwang",
+    "caseload_mean",
+    "waitlist_length",
+    "waiting_weeks_mean",
+    "hv_prevalence",
+    "stress_prevalence",
+    "turnover_rate",
+    "trust_mean",
+    "recovered_share",
+    "returned_share",
+    "cost_per_household_year",
+    "fit_score",
 )
 
 
@@ -55,11 +68,17 @@ def _coerce(kind: str, raw: str) -> Any:
 
 
 def run(
-    scenario: Annotated[str, typer.Argument(help="Scenario name from configs/ or a TOML path.")] = "baseline",
+    scenario: Annotated[
+        str, typer.Argument(help="Scenario name from configs/ or a TOML path.")
+    ] = "baseline",
     seed: Annotated[int | None, typer.Option(help="Seed (default: the scenario's).")] = None,
     weeks: Annotated[int | None, typer.Option(min=1, max=1040, help="Weeks to simulate.")] = None,
-    out_file: Annotated[Path | None, typer.Option("--out", help="Write the weekly table here (.parquet).")] = None,
-    sets: Annotated[list[str] | None, typer.Option("--set", help="Override a parameter: NAME=VALUE.")] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write the weekly table here (.parquet).")
+    ] = None,
+    sets: Annotated[
+        list[str] | None, typer.Option("--set", help="Override a parameter: NAME=VALUE.")
+    ] = None,
 ) -> None:
     """Run one scenario and print a summary; optionally write the weekly table."""
     if out_file is not None and out_file.suffix != ".parquet":
@@ -73,8 +92,14 @@ def run(
     elapsed = time.perf_counter() - started
     table = tidy(weekly, sc.params, seed, weeks)
     if out_file is not None:
-        meta = {"scenario": sc.name, "overrides": dict(sc.overrides), "params": sc.params.to_dict(),
-                "typology": sc.typology.values, "seed": seed, "weeks": weeks}
+        meta = {
+            "scenario": sc.name,
+            "overrides": dict(sc.overrides),
+            "params": sc.params.to_dict(),
+            "typology": sc.typology.values,
+            "seed": seed,
+            "weeks": weeks,
+        }
         write_parquet(table, out_file, meta)
     _summary(sc, table, seed, weeks, elapsed, out_file)
 
@@ -84,8 +109,14 @@ class _progress:
 
     def __init__(self, weeks: int):
         self.weeks = weeks
-        self.bar = Progress(TextColumn("weeks"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                            TimeRemainingColumn(), console=console, transient=True)
+        self.bar = Progress(
+            TextColumn("weeks"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+        )
 
     def __enter__(self):
         self.bar.start()
@@ -98,8 +129,10 @@ class _progress:
 
 def _summary(sc, table, seed, weeks, elapsed, out_file) -> None:
     last = table[table.week > max(0, weeks - 52)]
-    grid = Table(title=f"{sc.name}: seed {seed}, {weeks} weeks, {elapsed:.2f} s", title_justify="left")
-    grid.add_column("outcome")
+    grid = Table(
+        title=f"{sc.name}: seed {seed}, {weeks} weeks, {elapsed:.2f} s", title_justify="left"
+    )
+    grid.add_column("outcome", no_wrap=True)
     grid.add_column("mean, last 52 weeks", justify="right")
     grid.add_column("final week", justify="right")
     grid.add_column("unit")

@@ -63,8 +63,14 @@ class Scenario:
         """Return a copy with more parameter overrides applied and validated."""
         merged = {**self.overrides, **overrides}
         return Scenario(
-            self.name, self.description, merged, validate(merged), self.typology,
-            self.weeks, self.seed, self.case,
+            self.name,
+            self.description,
+            merged,
+            validate(merged),
+            self.typology,
+            self.weeks,
+            self.seed,
+            self.case,
         )
 
     @property
@@ -133,7 +139,9 @@ def _flatten(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     unknown = set(data) - _TOP_KEYS
     if unknown:
         key = sorted(unknown)[0]
-        raise ConfigError(f"{path.name}: {key}", data[key], f"allowed keys: {', '.join(sorted(_TOP_KEYS))}")
+        raise ConfigError(
+            f"{path.name}: {key}", data[key], f"allowed keys: {', '.join(sorted(_TOP_KEYS))}"
+        )
     base: dict[str, Any] = {"params": {}}
     if "extends" in data:
         base = _flatten(_resolve(str(data["extends"])), seen + (path,))

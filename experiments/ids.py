@@ -11,10 +11,14 @@ from experiments.version import model_version
 
 
 def run_id(params: Mapping[str, Any], seed: int, weeks: int) -> str:
-    """Return a 16-hex-digit id of a run: a hash of its full parameters, seed, length and version."""
+    """Return a 16-hex-digit id of a run: a hash of its parameters, seed, length and version."""
     payload = json.dumps(
-        {"params": dict(sorted(params.items())), "seed": int(seed), "weeks": int(weeks),
-         "version": model_version()},
+        {
+            "params": dict(sorted(params.items())),
+            "seed": int(seed),
+            "weeks": int(weeks),
+            "version": model_version(),
+        },
         sort_keys=True,
         default=str,
     )

@@ -17,7 +17,9 @@ from experiments.version import model_version
 META_KEY = b"mpgsim"
 
 
-def write_parquet(df: pd.DataFrame, path: str | Path, meta: Mapping[str, Any] | None = None) -> Path:
+def write_parquet(
+    df: pd.DataFrame, path: str | Path, meta: Mapping[str, Any] | None = None
+) -> Path:
     """Write ``df`` to ``path`` atomically (temp file + rename); embed ``meta`` as JSON.
 
     The same metadata, plus the package version, is written beside the table as

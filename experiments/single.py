@@ -29,13 +29,19 @@ def run_scenario(
         on_week: called as ``on_week(week, weeks)`` after every week (progress bars, cancel).
     """
     return simulate(
-        scenario.params, scenario.typology, seed=seed, weeks=weeks or scenario.weeks,
+        scenario.params,
+        scenario.typology,
+        seed=seed,
+        weeks=weeks or scenario.weeks,
         on_week=on_week,
     )
 
 
 def tidy(
-    weekly: pd.DataFrame, params: Mapping[str, Any], seed: int, weeks: int,
+    weekly: pd.DataFrame,
+    params: Mapping[str, Any],
+    seed: int,
+    weeks: int,
     varied: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Put a run's weekly table in the house format: run_id, seed, week, <varied>, <outcomes>."""

@@ -39,7 +39,10 @@ TRAITS: Mapping[str, Mapping[str, tuple[float, float, str]]] = MappingProxyType(
             "backing": (*UNIT, "rugdekking: professionals feel covered by their organisation"),
             "room_to_deviate": (*UNIT, "room to do what is needed outside protocol"),
             "adaptivity": (*UNIT, "adapts its offer to the changed target group"),
-            "institutional_goal": (*UNIT, "weight of its own institutional goal over the joint goal"),
+            "institutional_goal": (
+                *UNIT,
+                "weight of its own institutional goal over the joint goal",
+            ),
             "signal_uptake": (*UNIT, "picks up signals from its professionals"),
             "flexibility_demand": (*UNIT, "flexibility it demands from its professionals"),
             "change_cost": (*UNIT, "turmoil of change (identity let go, unclear expectations)"),
@@ -92,7 +95,9 @@ class Typology:
             out[level] = {}
             extra = set(data[level]) - set(TYPES)
             if extra:
-                raise ConfigError(f"typology.{level}", sorted(extra)[0], f"types: {', '.join(TYPES)}")
+                raise ConfigError(
+                    f"typology.{level}", sorted(extra)[0], f"types: {', '.join(TYPES)}"
+                )
             for type_ in TYPES:
                 given = data[level].get(type_)
                 if given is None:
@@ -105,14 +110,20 @@ def _check_traits(where: str, given: Mapping, traits: Mapping) -> dict[str, floa
     unknown = set(given) - set(traits)
     if unknown:
         name = sorted(unknown)[0]
-        raise ConfigError(f"{where}.{name}", given[name], f"unknown trait; traits: {', '.join(traits)}")
+        raise ConfigError(
+            f"{where}.{name}", given[name], f"unknown trait; traits: {', '.join(traits)}"
+        )
     checked = {}
     for name, (low, high, _doc) in traits.items():
         if name not in given:
-            raise ConfigError(f"{where}.{name}", None, f"missing trait; a number from {low:g} to {high:g}")
+            raise ConfigError(
+                f"{where}.{name}", None, f"missing trait; a number from {low:g} to {high:g}"
+            )
         value = given[name]
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         if not ok or not low <= value <= high:
-            raise ConfigError(f"{where}.{name}", value, f"allowed: a number from {low:g} to {high:g}")
+            raise ConfigError(
+                f"{where}.{name}", value, f"allowed: a number from {low:g} to {high:g}"
+            )
         checked[name] = float(value)
     return checked

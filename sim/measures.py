@@ -1,0 +1,371 @@
+"""What is measured, declared apart from the rules (like Agents.jl's ``mdata``).
+
+Each :class:`Outcome` names a weekly model-level measure, its unit, what it means and the
+function that reads it from the model. Experiments may pass their own list to
+:func:`sim.run.simulate` without touching the rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+
+from sim.domains import Cause, Frame, Sector, Status
+from sim.model import MpgModel
+
+METHODS_FIT = 0.7  # fit from which a professional would say its methods fit the family
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A weekly outcome: name, unit, meaning, and how to read it from a model."""
+
+    name: str
+    unit: str
+    doc: str
+    read: Callable[[MpgModel], float]
+    level: str = "family"  # family, professional, organisation, government (for the rings)
+
+
+def _share(mask: np.ndarray, among: np.ndarray) -> float:
+    n = int(among.sum())
+    return float((mask & among).sum() / n) if n else 0.0
+
+
+def _active(m: MpgModel) -> np.ndarray:
+    return m.families.active
+
+
+def _stagnation(cause: Cause | None):
+    def read(m: MpgModel) -> float:
+        fam = m.families
+        hit = fam.stagnated if cause is None else fam.stagnated & (fam.cause == cause)
+        return _share(hit, fam.active)
+
+    return read
+
+
+def _by_place(centre: bool, what: str):
+    def read(m: MpgModel) -> float:
+        fam = m.families
+        here = fam.in_centre == centre
+        if what == "stagnation":
+            return _share(fam.stagnated, fam.active & here)
+        if what == "procesregie":
+            return _share(fam.status == Status.PROCESREGIE, fam.active & here)
+        waits = [w for r in m.regions for w in r.escalation_waits[centre]]
+        return float(np.mean(waits)) if waits else 0.0
+
+    return read
+
+
+def _frame(frame: Frame):
+    return lambda m: _share(m.families.frame == frame, _active(m))
+
+
+def _caseloads(m: MpgModel) -> np.ndarray:
+    wf = m.workforce
+    working = wf.occupied & (wf.sector != Sector.COORDINATION)
+    return wf.caseload[working]
+
+
+def _professionals(m: MpgModel, attr: str) -> float:
+    values = [getattr(p, attr) for p in m.professionals]
+    return float(np.mean(values)) if values else 0.0
+
+
+def _waiting_weeks(m: MpgModel) -> float:
+    waits = [w for _, ws in m.recent_waits for w in ws]
+    return float(np.mean(waits)) if waits else 0.0
+
+
+def _cost(m: MpgModel) -> float:
+    fam = m.families
+    n = int(fam.active.sum())
+    return float(fam.cost_week[fam.active].sum() * 52 / n) if n else 0.0
+
+
+def _mean(values: np.ndarray, mask: np.ndarray) -> float:
+    return float(values[mask].mean()) if mask.any() else 0.0
+
+
+def _methods_fit(m: MpgModel) -> float:
+    return _share(m.families.fit >= METHODS_FIT, _active(m))
+
+
+_OUTCOMES = (
+    Outcome(
+        "stagnation_rate",
+        "share of active cases",
+        "Active cases stagnated (no progress for stagnation_weeks), any cause.",
+        _stagnation(None),
+    ),
+    Outcome(
+        "stagnation_collaboration",
+        "share of active cases",
+        "Stagnated because professionals do not come to collaboration.",
+        _stagnation(Cause.COLLABORATION),
+    ),
+    Outcome(
+        "stagnation_client",
+        "share of active cases",
+        "Stagnated because the client does not (or cannot) cooperate.",
+        _stagnation(Cause.CLIENT),
+    ),
+    Outcome(
+        "stagnation_offer",
+        "share of active cases",
+        "Stagnated for lack of a fitting offer or on a waitlist.",
+        _stagnation(Cause.OFFER),
+    ),
+    Outcome(
+        "stagnation_overruling",
+        "share of active cases",
+        "Stagnated because a specialist overruled the joint plan.",
+        _stagnation(Cause.OVERRULING),
+    ),
+    Outcome(
+        "incidents_per_family_year",
+        "incidents per family-year",
+        "Safety and nuisance incidents this week, annualised, over all families.",
+        lambda m: float(m.families.incidents.sum() * 52 / m.families.n),
+    ),
+    Outcome(
+        "share_drang", "share of active cases", "Active cases under drang.", _frame(Frame.DRANG)
+    ),
+    Outcome(
+        "share_dwang", "share of active cases", "Active cases under dwang.", _frame(Frame.DWANG)
+    ),
+    Outcome(
+        "caseload_mean",
+        "families per professional",
+        "Mean caseload of working social and safety professionals.",
+        lambda m: float(_caseloads(m).mean()) if _caseloads(m).size else 0.0,
+        "professional",
+    ),
+    Outcome(
+        "caseload_max",
+        "families per professional",
+        "Largest caseload.",
+        lambda m: float(_caseloads(m).max()) if _caseloads(m).size else 0.0,
+        "professional",
+    ),
+    Outcome(
+        "caseload_ratio_mean",
+        "caseload / norm",
+        "Mean caseload relative to its norm.",
+        lambda m: _mean(m.workforce.caseload / m.workforce.norm, m.workforce.occupied),
+        "professional",
+    ),
+    Outcome(
+        "waitlist_length",
+        "families",
+        "Families waiting for specialist care.",
+        lambda m: float(m.waitlist.sum()),
+        "organisation",
+    ),
+    Outcome(
+        "waiting_weeks_mean",
+        "weeks",
+        "Mean wait of families admitted to specialist care in the last 13 weeks.",
+        _waiting_weeks,
+        "organisation",
+    ),
+    Outcome(
+        "intake_waitlist_length",
+        "families",
+        "Signalled families waiting for intake.",
+        lambda m: float((m.families.status == Status.SIGNALLED).sum()),
+        "organisation",
+    ),
+    Outcome(
+        "hv_prevalence",
+        "share of professionals",
+        "Professionals who are handelingsverlegen.",
+        lambda m: _professionals(m, "hv"),
+        "professional",
+    ),
+    Outcome(
+        "stress_prevalence",
+        "share of professionals",
+        "Professionals above the stress threshold.",
+        lambda m: _professionals(m, "stressed"),
+        "professional",
+    ),
+    Outcome(
+        "turnover_rate",
+        "per year",
+        "Leavers this week, annualised, per position.",
+        lambda m: m.workforce.left_this_week * 52 / max(m.workforce.n, 1),
+        "organisation",
+    ),
+    Outcome(
+        "trust_mean",
+        "0-1",
+        "Mean trust of families in active care.",
+        lambda m: _mean(m.families.trust, _active(m)),
+    ),
+    Outcome(
+        "motivation_mean",
+        "0-1",
+        "Mean motivation of families in active care.",
+        lambda m: _mean(m.families.motivation, _active(m)),
+    ),
+    Outcome(
+        "recovered_share",
+        "share of families",
+        "Families whose case was closed as recovered and have not returned.",
+        lambda m: float(((m.families.status == Status.CLOSED) & m.families.recovered).mean()),
+    ),
+    Outcome(
+        "returned_share",
+        "share of closed-once families",
+        "Families that came back after a closure, among all that were ever closed.",
+        lambda m: _returned(m),
+    ),
+    Outcome(
+        "cost_per_household_year",
+        "EUR per household-year",
+        "Cost across all partners per active household, annualised.",
+        _cost,
+    ),
+    Outcome(
+        "fit_score",
+        "0-1",
+        "Mean fit of the coat (four levels' types) to the needs of families in active care.",
+        lambda m: _mean(m.families.fit, _active(m)),
+    ),
+    Outcome(
+        "methods_fit_share",
+        "share of active cases",
+        "Cases where the approach fits the family well (fit >= 0.7).",
+        _methods_fit,
+        "professional",
+    ),
+    Outcome(
+        "procesregie_share",
+        "share of active cases",
+        "Active cases under procesregie.",
+        lambda m: _share(m.families.status == Status.PROCESREGIE, _active(m)),
+        "organisation",
+    ),
+    Outcome(
+        "active_cases",
+        "families",
+        "Families in care or under procesregie.",
+        lambda m: float(_active(m).sum()),
+    ),
+    Outcome(
+        "in_view_share",
+        "share of families",
+        "Families known to the system (signalled or active).",
+        lambda m: float(np.isin(m.families.status, (1, 2, 3)).mean()),
+    ),
+    Outcome(
+        "professionals_per_family",
+        "professionals",
+        "Mean number of professionals and providers involved per active case.",
+        lambda m: _mean(m.families.n_involved, _active(m)),
+    ),
+    Outcome(
+        "child_risk_mean",
+        "0-1",
+        "Children's later risk (intergenerational transfer), mean over all families.",
+        lambda m: float(m.families.child_risk.mean()),
+    ),
+    Outcome(
+        "signals_raised",
+        "signals",
+        "Blind spots signalled by professionals so far.",
+        lambda m: float(sum(o.signals_received for o in m.organisations)),
+        "organisation",
+    ),
+    Outcome(
+        "signals_to_government",
+        "signals",
+        "Signals that reached the political climate so far.",
+        lambda m: float(m.climate.signals_received),
+        "government",
+    ),
+    Outcome(
+        "pooled_funding_share",
+        "share",
+        "Pooled share of the budget now.",
+        lambda m: float(m.climate.pooled_funding),
+        "government",
+    ),
+    Outcome(
+        "policy_load",
+        "0-1",
+        "Load of shifting priorities on organisations (mean).",
+        lambda m: float(np.mean([o.adaptation_load for o in m.organisations])),
+        "government",
+    ),
+    Outcome(
+        "priority_shifts",
+        "shifts",
+        "Political priority shifts so far.",
+        lambda m: float(m.climate.shifts),
+        "government",
+    ),
+    Outcome(
+        "pilots_active",
+        "pilots",
+        "Pilots (proeftuinen) running, summed over regions.",
+        lambda m: float(sum(r.pilots for r in m.regions)),
+        "government",
+    ),
+    Outcome(
+        "stagnation_rate_centre",
+        "share of active cases",
+        "Stagnation in the centrumgemeente.",
+        _by_place(True, "stagnation"),
+    ),
+    Outcome(
+        "stagnation_rate_regio",
+        "share of active cases",
+        "Stagnation in the regiogemeenten.",
+        _by_place(False, "stagnation"),
+    ),
+    Outcome(
+        "procesregie_share_centre",
+        "share of active cases",
+        "Procesregie in the centrumgemeente.",
+        _by_place(True, "procesregie"),
+        "organisation",
+    ),
+    Outcome(
+        "procesregie_share_regio",
+        "share of active cases",
+        "Procesregie in the regiogemeenten.",
+        _by_place(False, "procesregie"),
+        "organisation",
+    ),
+    Outcome(
+        "escalation_wait_centre",
+        "weeks",
+        "Mean weeks from escalation request to procesregie, centrumgemeente (so far).",
+        _by_place(True, "wait"),
+        "government",
+    ),
+    Outcome(
+        "escalation_wait_regio",
+        "weeks",
+        "Mean weeks from escalation request to procesregie, regiogemeenten (so far).",
+        _by_place(False, "wait"),
+        "government",
+    ),
+)
+
+
+def _returned(m: MpgModel) -> float:
+    fam = m.families
+    ever_closed = (fam.status == Status.CLOSED) | (fam.returns > 0)
+    return _share(fam.returns > 0, ever_closed)
+
+
+OUTCOMES: Mapping[str, Outcome] = MappingProxyType({o.name: o for o in _OUTCOMES})
+OUTCOME_NAMES: tuple[str, ...] = tuple(OUTCOMES)
