@@ -1,0 +1,157 @@
+"""The app factory: pages, background-callback manager, result cache, security headers.
+
+``create_app()`` builds a complete, independent app. Everything a test may want to swap is a
+parameter: the simulate function, the cache folder, the sweep folder and the number of
+simultaneous runs. Callbacks are registered on the app (never globally), so several apps can
+live in one process.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import dash
+import diskcache
+import flask
+from dash import Dash, DiskcacheManager, Input, Output, State, dcc, html
+from flask_talisman import Talisman
+
+from dashboard.i18n import clean_lang
+from dashboard.runs import Runner, Simulate, default_simulate
+from experiments.version import model_version
+
+PAGES = ("scenario", "compare", "kwadrant", "sensitivity", "workshop", "about")
+MAX_REQUEST_BYTES = 256 * 1024
+
+
+@dataclass
+class Context:
+    """What the pages share: the runner, where stored results live, how long warm-up took."""
+
+    runner: Runner
+    manager: DiskcacheManager
+    sweep_dir: Path | None
+    warmup_seconds: float = 0.0
+
+
+def default_cache_dir() -> Path:
+    """``$MPGSIM_CACHE_DIR``, else a folder under the system temp dir (never the repo)."""
+    env = os.environ.get("MPGSIM_CACHE_DIR")
+    return Path(env) if env else Path(tempfile.gettempdir()) / "mpgsim-dashboard-cache"
+
+
+def context() -> Context:
+    """The Context of the app serving the current request (for page layout functions)."""
+    return flask.current_app.extensions["mpgsim"]
+
+
+class _App(Dash):
+    """Dash with ``<html lang>`` set per request from the ``lang`` query parameter."""
+
+    def interpolate_index(self, **kwargs):  # noqa: D102 - Dash hook
+        page = super().interpolate_index(**kwargs)
+        lang = clean_lang(flask.request.args.get("lang")) if flask.has_request_context() else "nl"
+        return page.replace("<html>", f'<html lang="{lang}">', 1)
+
+
+def create_app(
+    simulate: Simulate | None = None,
+    cache_dir: str | Path | None = None,
+    sweep_dir: str | Path | None = None,
+    slots: int | None = None,
+    warm: bool = True,
+) -> Dash:
+    """Build the dashboard.
+
+    Args:
+        simulate: ``simulate(scenario, seed, weeks=, on_week=)``; the real model when None.
+        cache_dir: result and job cache folder (see :func:`default_cache_dir`).
+        sweep_dir: results store with a kwadrant sweep / sensitivity tables
+            (``$MPGSIM_SWEEP_DIR`` when None).
+        slots: simultaneous model runs (``$MPGSIM_RUN_SLOTS``, else the number of cores).
+        warm: run the default scenario now, so the first page shows results at once.
+    """
+    cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    cache = diskcache.Cache(str(cache_dir), eviction_policy="least-recently-used", size_limit=2**30)
+    manager = DiskcacheManager(cache, expire=900)
+    slots = slots or int(os.environ.get("MPGSIM_RUN_SLOTS", 0)) or (os.cpu_count() or 2)
+    sweep = sweep_dir or os.environ.get("MPGSIM_SWEEP_DIR")
+    runner = Runner(cache, simulate or default_simulate, model_version(), slots)
+    ctx = Context(runner, manager, Path(sweep) if sweep else None)
+
+    app = _App(
+        __name__,
+        use_pages=True,
+        pages_folder="",
+        background_callback_manager=manager,
+        suppress_callback_exceptions=True,
+        title="MPG V&O",
+        update_title=None,
+        assets_folder=str(Path(__file__).with_name("assets")),
+        serve_locally=True,
+    )
+    server = app.server
+    server.extensions["mpgsim"] = ctx
+    # Dash signs background-job handles with this key; it must be equal in every worker
+    server.secret_key = os.environ.get("MPGSIM_SECRET_KEY") or secrets.token_hex(32)
+    server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+
+    from dashboard.pages import about, compare, kwadrant, scenario, sensitivity, workshop
+
+    for order, module in enumerate((scenario, compare, kwadrant, sensitivity, workshop, about)):
+        dash.register_page(
+            module.__name__,
+            path=module.PATH,
+            name=module.NAME,
+            title=module.TITLE,
+            layout=module.layout,
+            order=order,
+        )
+        module.register_callbacks(app, ctx)
+    dash.register_page(
+        "dashboard.pages.home",
+        path="/",
+        name="home",
+        title="MPG V&O",
+        layout=scenario.layout,
+        order=99,
+    )
+    app.layout = html.Div([dash.page_container, dcc.Store(id="noop")])
+    app.clientside_callback(  # the navbar toggler on narrow screens
+        "function(n, open) { return n ? !open : open; }",
+        Output("nav-collapse", "is_open"),
+        Input("nav-toggle", "n_clicks"),
+        State("nav-collapse", "is_open"),
+        prevent_initial_call=True,
+    )
+
+    @server.get("/health")
+    def health():
+        return {"status": "ok", "version": model_version()}
+
+    Talisman(
+        server,
+        force_https=False,  # TLS belongs to the reverse proxy
+        content_security_policy={
+            "default-src": "'self'",
+            "script-src": ["'self'", *app.csp_hashes()],
+            "style-src": ["'self'", "'unsafe-inline'"],  # Dash and plotly set inline styles
+            "img-src": ["'self'", "data:", "blob:"],
+            "font-src": ["'self'", "data:"],
+            "connect-src": "'self'",
+            "frame-ancestors": "'self'",
+        },
+        session_cookie_secure=False,
+    )
+
+    if warm:
+        started = time.perf_counter()
+        scenario.warm_up(ctx)
+        ctx.warmup_seconds = time.perf_counter() - started
+    return app

@@ -1,0 +1,331 @@
+"""Shared building blocks of the pages: header, controls with help texts, progress, figures.
+
+Controls are native, labelled form elements (select, radio, number input), so they work with
+a keyboard and a screen reader without extra work. Every graph comes in a ``<figure>`` with
+a caption that says what it shows, plus an expandable table of the figures behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from dashboard.i18n import LANGS, t
+from dashboard.state import ScenarioState, mix_defaults
+from experiments.version import model_version
+from sim.params import PARAMETERS, TYPES
+
+NAV = (
+    ("scenario", "/scenario"),
+    ("compare", "/compare"),
+    ("kwadrant", "/kwadrant"),
+    ("sensitivity", "/sensitivity"),
+    ("workshop", "/workshop"),
+    ("about", "/uitleg"),
+)
+
+
+def shell(page: str, lang: str, body: list, query: str = "", wide: bool = False) -> html.Div:
+    """Wrap a page: skip link, navigation bar, language switch, main landmark and footer."""
+    suffix = "?lang=en" if lang == "en" else ""
+    links = [
+        dbc.NavItem(
+            dbc.NavLink(
+                t(f"nav.{key}", lang),
+                href=path + suffix,
+                active=key == page,
+                id=f"nav-{key}",
+                class_name="px-3",
+            )
+        )
+        for key, path in NAV
+    ]
+    switch = html.Div(
+        [html.Span(t("app.lang_label", lang) + ":", className="visually-hidden")]
+        + [
+            html.A(
+                code.upper(),
+                href=_lang_href(page, code, query),
+                id=f"lang-{code}",
+                className="btn btn-sm " + ("btn-light" if code == lang else "btn-outline-light"),
+                **{
+                    "aria-current": "true" if code == lang else "false",
+                    "hrefLang": code,
+                    "lang": code,
+                },
+            )
+            for code in LANGS
+        ],
+        className="d-flex gap-1 ms-lg-3",
+        role="group",
+        **{"aria-label": t("app.lang_label", lang)},
+    )
+    header = html.Header(
+        dbc.Navbar(
+            dbc.Container(
+                [
+                    html.A(
+                        [
+                            html.Span("MPG V&O", className="brand-mark"),
+                            html.Span(t("app.title", lang), className="d-none d-xl-inline ms-2"),
+                        ],
+                        href="/scenario" + suffix,
+                        className="navbar-brand",
+                    ),
+                    dbc.NavbarToggler(id="nav-toggle", n_clicks=0),
+                    dbc.Collapse(
+                        html.Nav(
+                            dbc.Nav(links, navbar=True), **{"aria-label": t("nav.label", lang)}
+                        ),
+                        id="nav-collapse",
+                        navbar=True,
+                        is_open=False,
+                    ),
+                    switch,
+                ],
+                fluid=True,
+            ),
+            color="primary",
+            dark=True,
+            class_name="py-2",
+        )
+    )
+    return html.Div(
+        [
+            html.A(
+                t("app.skip", lang), href="#main", className="visually-hidden-focusable skip-link"
+            ),
+            header,
+            html.Main(
+                dbc.Container(body, fluid=wide, class_name="py-4"),
+                id="main",
+                tabIndex="-1",
+                lang=lang,
+            ),
+            html.Footer(
+                dbc.Container(
+                    html.Small(t("app.footer", lang, version=model_version())),
+                    class_name="py-3 text-muted",
+                ),
+                className="border-top",
+            ),
+        ],
+        lang=lang,
+    )
+
+
+def _lang_href(page: str, code: str, query: str) -> str:
+    path = dict(NAV).get(page, "/scenario")
+    items = [kv for kv in query.lstrip("?").split("&") if kv and not kv.startswith("lang=")]
+    if code != "nl":
+        items.append(f"lang={code}")
+    return path + ("?" + "&".join(items) if items else "")
+
+
+def heading(title: str, intro: str, level: int = 1) -> html.Div:
+    """Page title and a lead paragraph."""
+    tag = html.H1 if level == 1 else html.H2
+    return html.Div(
+        [tag(title, className="h2 mb-2"), html.P(intro, className="lead text-body-secondary")],
+        className="mb-4",
+    )
+
+
+def help_text(id_: str, text: str) -> html.Small:
+    """A short help text under a control."""
+    return html.Small(text, id=id_, className="form-text text-body-secondary d-block")
+
+
+def select(
+    id_: str,
+    label: str,
+    options: Sequence[tuple[str, str]],
+    value: str,
+    help_: str | None = None,
+    size: str | None = None,
+) -> html.Div:
+    """A labelled native select."""
+    return html.Div(
+        [
+            dbc.Label(label, html_for=id_, class_name="fw-semibold"),
+            dbc.Select(
+                id=id_,
+                options=[{"label": lab, "value": v} for v, lab in options],
+                value=value,
+                size=size,
+            ),
+            help_text(f"{id_}-help", help_) if help_ else None,
+        ],
+        className="mb-3",
+    )
+
+
+def type_picker(
+    id_: str, level: str, value: str, lang: str, big: bool = False, with_help: bool = True
+) -> html.Fieldset:
+    """Three toggle buttons for one quadrant of the coat, in a fieldset with a legend."""
+    return html.Fieldset(
+        [
+            html.Legend(
+                t(f"level.{level}", lang),
+                className="fs-6 fw-semibold mb-1" if not big else "fs-3 fw-semibold mb-2",
+            ),
+            dbc.RadioItems(
+                id=id_,
+                options=[{"label": t(f"type.{x}", lang), "value": x} for x in TYPES],
+                value=value,
+                inline=True,
+                class_name="btn-group flex-wrap type-picker" + (" type-picker-big" if big else ""),
+                input_class_name="btn-check",
+                label_class_name="btn btn-outline-primary" + (" btn-lg" if big else ""),
+                label_checked_class_name="active",
+            ),
+            help_text(f"{id_}-help", t(f"scenario.type_help.{level}", lang)) if with_help else None,
+        ],
+        className="mb-3",
+    )
+
+
+def lever_input(id_: str, name: str, value, lang: str) -> html.Div:
+    """A number input for one policy lever with its unit, range and Dutch/English help."""
+    p = PARAMETERS[name]
+    step = 1 if p.kind == "int" else _step(p.low, p.high)
+    return html.Div(
+        [
+            dbc.Label(
+                [
+                    t(f"param.{name}.label", lang),
+                    html.Span(f" ({p.unit})", className="text-body-secondary fw-normal"),
+                ],
+                html_for=id_,
+                class_name="fw-semibold mb-1",
+            ),
+            dbc.Input(
+                id=id_,
+                type="number",
+                min=p.low,
+                max=p.high,
+                step=step,
+                value=value,
+                debounce=True,
+                inputmode="decimal",
+            ),
+            help_text(
+                f"{id_}-help",
+                t(f"param.{name}.help", lang)
+                + " "
+                + t("common.typical_range", lang, low=f"{p.low:g}", high=f"{p.high:g}")
+                + ".",
+            ),
+        ],
+        className="mb-3",
+    )
+
+
+def _step(low: float, high: float) -> float:
+    span = high - low
+    return 0.01 if span <= 1 else 0.1 if span <= 20 else 1
+
+
+def progress(prefix: str, lang: str) -> html.Div:
+    """Run and Cancel buttons, an accessible progress bar and a live status line."""
+    return html.Div(
+        [
+            html.Div(
+                [
+                    dbc.Button(
+                        t("common.run", lang),
+                        id=f"{prefix}-run",
+                        n_clicks=0,
+                        color="primary",
+                        size="lg",
+                        class_name="me-2",
+                    ),
+                    dbc.Button(
+                        t("common.cancel", lang),
+                        id=f"{prefix}-cancel",
+                        n_clicks=0,
+                        color="secondary",
+                        outline=True,
+                        size="lg",
+                        disabled=True,
+                    ),
+                ],
+                className="mb-2",
+            ),
+            html.Progress(
+                id=f"{prefix}-progress",
+                value="0",
+                max="100",
+                className="w-100 run-progress",
+                **{"aria-label": t("common.progress", lang)},
+            ),
+            html.Div(
+                t("common.idle", lang),
+                id=f"{prefix}-status",
+                className="small mt-1",
+                role="status",
+                **{"aria-live": "polite"},
+            ),
+        ],
+        className="run-box",
+    )
+
+
+def figure(
+    id_: str,
+    title: str,
+    fig,
+    caption: str,
+    table: pd.DataFrame | None = None,
+    lang: str = "nl",
+    big: bool = False,
+) -> html.Figure:
+    """A graph with a visible title, a caption (text alternative) and its numbers."""
+    details = None
+    if table is not None and not table.empty:
+        details = html.Details(
+            [
+                html.Summary(t("common.text_alt", lang)),
+                dbc.Table.from_dataframe(
+                    table, striped=True, bordered=False, size="sm", class_name="mt-2 small"
+                ),
+            ],
+            className="mt-1",
+        )
+    return html.Figure(
+        [
+            html.H3(title, className="h4" if big else "h6 fw-semibold", id=f"{id_}-title"),
+            dcc.Graph(
+                id=id_,
+                figure=fig,
+                config={"displaylogo": False, "responsive": True},
+                className="graph",
+            ),
+            html.Figcaption(caption, id=f"{id_}-caption", className="small text-body-secondary"),
+            details,
+        ],
+        className="figure-card",
+    )
+
+
+def state_summary(state: ScenarioState, lang: str) -> str:
+    """One line naming the mix, the coat and the seed (for status lines and CSV names)."""
+    coat = ", ".join(
+        f"{t('level.' + lv, lang)} {t('type.' + ty, lang).lower()}" for lv, ty in state.types
+    )
+    return f"{mix_label(state.mix, lang)} · {coat} · seed {state.seed}"
+
+
+def mix_label(mix: str, lang: str) -> str:
+    """Display name of a family mix: the case title from its file, else the catalog."""
+    key = f"mix.{mix}"
+    case = mix_defaults(mix)["case"] if mix else {}
+    title = case.get(f"title_{lang}") or case.get("title_nl")
+    if title:
+        return title
+    text = t(key, lang)
+    return mix if text == key else text

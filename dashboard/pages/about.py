@@ -1,0 +1,76 @@
+"""Uitleg/About: what the model does and does not claim, how to use it, and every parameter."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from dashboard import components as ui
+from dashboard.i18n import clean_lang, t
+from sim.params import PARAMETERS
+
+PATH = "/uitleg"
+NAME = "about"
+TITLE = "Uitleg · MPG V&O"
+
+
+def _list(key: str, lang: str) -> html.Ul:
+    return html.Ul([html.Li(item) for item in t(key, lang).split("|")])
+
+
+def parameter_table(lang: str) -> pd.DataFrame:
+    """Every declared parameter with default, unit, range and source (English docs)."""
+    rows = []
+    for p in PARAMETERS.values():
+        allowed = p.allowed().removeprefix("allowed: ")
+        label = t(f"param.{p.name}.label", lang)
+        rows.append(
+            {
+                t("sensitivity.parameter", lang): p.name if label.startswith("param.") else label,
+                "default": p.default,
+                t("common.unit", lang): p.unit,
+                "range": allowed,
+                "source": p.source + (" (free)" if p.free else ""),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def layout(lang: str = "nl", **_query) -> html.Div:
+    """The About page."""
+    lang = clean_lang(lang)
+    section = [
+        (t("about.does_title", lang), _list("about.does", lang)),
+        (t("about.not_title", lang), _list("about.not", lang)),
+        (t("about.how_title", lang), _list("about.how", lang)),
+        (t("about.sources_title", lang), _list("about.sources", lang)),
+        (t("about.accessibility_title", lang), html.P(t("about.accessibility", lang))),
+    ]
+    cards = [
+        dbc.Col(
+            dbc.Card(dbc.CardBody([html.H2(title, className="h5"), body]), class_name="h-100"),
+            md=6,
+            class_name="mb-3",
+        )
+        for title, body in section
+    ]
+    return ui.shell(
+        "about",
+        lang,
+        [
+            ui.heading(t("about.title", lang), t("about.lead", lang)),
+            dbc.Row(cards),
+            html.H2(t("about.params_title", lang), className="h4 mt-3"),
+            html.Div(
+                dbc.Table.from_dataframe(
+                    parameter_table(lang), striped=True, size="sm", class_name="small"
+                ),
+                className="table-responsive",
+            ),
+        ],
+    )
+
+
+def register_callbacks(app, ctx) -> None:
+    """The About page has no callbacks."""

@@ -1,0 +1,260 @@
+"""A dashboard scenario: family mix, coat, levers, seed and weeks; from URLs and from callbacks.
+
+Everything that reaches the server is untrusted: query strings may hold anything, and a crafted
+request to ``/_dash-update-component`` can put any JSON value in any input. Two entry points:
+
+* :func:`from_query` is lenient: it restores a shared link and drops what it does not know, so
+  an old or mangled link still opens a page.
+* :func:`validate_state` is strict: callbacks use it, and it raises
+  :class:`~sim.errors.ConfigError` with one clear line for any bad value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from urllib.parse import urlencode
+
+from experiments.config import Scenario, list_scenarios, load_scenario
+from sim.errors import ConfigError
+from sim.params import PARAMETERS, TYPES
+from sim.typology import LEVELS
+
+#: the policy levers the Scenario page exposes, in display order
+LEVERS = (
+    "caseload_norm",
+    "procesregie_share",
+    "specialist_capacity_per_100_families",
+    "pooled_funding",
+    "information_sharing",
+    "intervention_norm",
+    "social_fte_per_100_families",
+    "turnover_per_year",
+    "vacancy_weeks",
+    "providers_per_problem",
+)
+
+#: short query-string names of the four quadrants (links stay readable)
+LEVEL_KEYS = {
+    "professional": "prof",
+    "organisation": "org",
+    "region": "region",
+    "political_climate": "climate",
+}
+
+WEEKS_RANGE = (13, 520)
+SEED_RANGE = (0, 2**31 - 1)
+#: numbers beyond this are refused before any float conversion (10**400 would overflow)
+_MAX_ABS = 1e12
+
+
+@dataclass(frozen=True)
+class ScenarioState:
+    """A validated dashboard scenario."""
+
+    mix: str
+    types: tuple[tuple[str, str], ...]
+    levers: tuple[tuple[str, float | int], ...]
+    seed: int
+    weeks: int
+
+    def overrides(self) -> dict[str, Any]:
+        """Parameter overrides on top of the mix: the coat plus every lever."""
+        out: dict[str, Any] = {f"{level}_type": type_ for level, type_ in self.types}
+        out.update(self.levers)
+        return out
+
+    def scenario(self) -> Scenario:
+        """Load the mix with this state's overrides (validated again by the loader)."""
+        return load_scenario(self.mix, self.overrides())
+
+    def type_of(self, level: str) -> str:
+        """Return the type at ``level``."""
+        return dict(self.types)[level]
+
+    def changed_levers(self) -> dict[str, Any]:
+        """Levers whose value differs from the mix's own (what a shared link must carry)."""
+        base = mix_defaults(self.mix)
+        return {k: v for k, v in self.levers if base["levers"][k] != v}
+
+
+def mixes() -> list[str]:
+    """Family mixes offered for interactive use: the baseline and the training cases.
+
+    The national scenario is left out on purpose: 25 regions are too big for a click.
+    """
+    return [n for n in list_scenarios() if n == "baseline" or n.startswith("cases/")]
+
+
+def cases() -> list[str]:
+    """The training cases among the mixes."""
+    return [n for n in mixes() if n.startswith("cases/")]
+
+
+@cache
+def mix_defaults(mix: str) -> dict[str, Any]:
+    """Return the coat, levers, seed, weeks and case texts a mix starts with."""
+    sc = load_scenario(mix)
+    return {
+        "types": dict(sc.types),
+        "levers": {k: sc.params[k] for k in LEVERS},
+        "seed": sc.seed,
+        "weeks": sc.weeks,
+        "case": dict(sc.case),
+    }
+
+
+def default_mix() -> str:
+    """The mix a page opens with: the baseline when present."""
+    names = mixes()
+    return "baseline" if "baseline" in names or not names else names[0]
+
+
+def check_number(name: str, value: Any, kind: str) -> float | int:
+    """Refuse non-numbers, booleans, NaN/inf and absurd magnitudes with a ConfigError."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(name, _short(value), "allowed: a number")
+    if isinstance(value, int) and abs(value) > _MAX_ABS:
+        raise ConfigError(name, _short(value), "allowed: a number of sensible size")
+    if isinstance(value, float) and (not math.isfinite(value) or abs(value) > _MAX_ABS):
+        raise ConfigError(name, _short(value), "allowed: a finite number")
+    if kind == "int":
+        if float(value) != int(value):
+            raise ConfigError(name, value, "allowed: a whole number")
+        return int(value)
+    return value
+
+
+def _short(value: Any) -> str:
+    """Shorten a hostile value for messages (a megabyte string must not come back whole)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def check_int(name: str, value: Any, low: int, high: int) -> int:
+    """Return ``value`` as an int within ``[low, high]`` or raise ConfigError."""
+    number = check_number(name, value, "int")
+    if not low <= number <= high:
+        raise ConfigError(name, number, f"allowed: a whole number from {low} to {high}")
+    return int(number)
+
+
+def check_choice(name: str, value: Any, allowed: list[str] | tuple[str, ...]) -> str:
+    """Return ``value`` when it is one of ``allowed``, else raise ConfigError."""
+    if isinstance(value, str) and value in allowed:
+        return value
+    raise ConfigError(name, _short(value), "allowed: " + ", ".join(allowed))
+
+
+def validate_state(
+    mix: Any, types: Mapping[str, Any], levers: Mapping[str, Any], seed: Any, weeks: Any
+) -> ScenarioState:
+    """Check raw callback values and return a ScenarioState.
+
+    Raises:
+        ConfigError: for an unknown mix, type or lever, or a value of the wrong type or range.
+    """
+    mix = check_choice("mix", mix, mixes())
+    if not isinstance(types, Mapping) or not isinstance(levers, Mapping):
+        raise ConfigError("scenario", "?", "types and levers must be tables")
+    checked_types = tuple(
+        (level, check_choice(f"{level}_type", types.get(level), TYPES)) for level in LEVELS
+    )
+    checked_levers = []
+    for name in LEVERS:
+        param = PARAMETERS[name]
+        value = check_number(name, levers.get(name), param.kind)
+        checked_levers.append((name, param.check(value)))
+    unknown = set(levers) - set(LEVERS)
+    if unknown:
+        raise ConfigError("lever", _short(sorted(map(str, unknown))[0]), "not a dashboard lever")
+    state = ScenarioState(
+        mix=mix,
+        types=checked_types,
+        levers=tuple(checked_levers),
+        seed=check_int("seed", seed, *SEED_RANGE),
+        weeks=check_int("weeks", weeks, *WEEKS_RANGE),
+    )
+    state.scenario()  # the loader checks the whole combination once more
+    return state
+
+
+def default_state(mix: str | None = None) -> ScenarioState:
+    """The untouched state of ``mix`` (the default mix when None)."""
+    mix = mix or default_mix()
+    base = mix_defaults(mix)
+    return validate_state(mix, base["types"], base["levers"], base["seed"], base["weeks"])
+
+
+def from_query(query: Mapping[str, Any]) -> ScenarioState:
+    """Restore a state from query-string values, ignoring anything not allowed."""
+    mix = query.get("mix")
+    mix = mix if mix in mixes() else default_mix()
+    base = mix_defaults(mix)
+    types = dict(base["types"])
+    for level, key in LEVEL_KEYS.items():
+        if query.get(key) in TYPES:
+            types[level] = query[key]
+    levers = dict(base["levers"])
+    for name in LEVERS:
+        value = _parse_number(query.get(name))
+        if value is not None:
+            try:
+                levers[name] = PARAMETERS[name].check(value)
+            except ConfigError:
+                continue
+    seed = _parse_int(query.get("seed"), SEED_RANGE, base["seed"])
+    weeks = _parse_int(query.get("weeks"), WEEKS_RANGE, base["weeks"])
+    return validate_state(mix, types, levers, seed, weeks)
+
+
+def _parse_number(raw: Any) -> float | int | None:
+    if not isinstance(raw, str) or len(raw) > 32:
+        return None
+    try:
+        number = float(raw)
+    except ValueError:
+        return None
+    if not math.isfinite(number):
+        return None
+    return int(number) if number.is_integer() else number
+
+
+def _parse_int(raw: Any, bounds: tuple[int, int], default: int) -> int:
+    number = _parse_number(raw)
+    if isinstance(number, int) and bounds[0] <= number <= bounds[1]:
+        return number
+    return default
+
+
+def to_query(state: ScenarioState, lang: str, prefix: str = "") -> dict[str, str]:
+    """Return the query-string items that restore ``state`` (only what differs is carried)."""
+    base = mix_defaults(state.mix)
+    items: dict[str, str] = {f"{prefix}mix": state.mix}
+    for level, type_ in state.types:
+        if base["types"][level] != type_:
+            items[f"{prefix}{LEVEL_KEYS[level]}"] = type_
+    for name, value in state.changed_levers().items():
+        items[f"{prefix}{name}"] = f"{value:g}" if isinstance(value, float) else str(value)
+    items[f"{prefix}seed"] = str(state.seed)
+    if state.weeks != base["weeks"]:
+        items[f"{prefix}weeks"] = str(state.weeks)
+    if lang != "nl" and not prefix:
+        items["lang"] = lang
+    return items
+
+
+def query_string(items: Mapping[str, str]) -> str:
+    """Encode query items as ``?a=b&c=d``."""
+    return "?" + urlencode(items)
+
+
+def coat_label(types: Mapping[str, str] | tuple, short: bool = False) -> str:
+    """Describe a coat compactly, e.g. ``V-B-I-B`` or ``vasthoudend / balancerend / ...``."""
+    types = dict(types)
+    if short:
+        return "-".join(types[level][0].upper() for level in LEVELS)
+    return " / ".join(types[level] for level in LEVELS)

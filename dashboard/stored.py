@@ -1,0 +1,126 @@
+"""Reading what the experiments store on disk: kwadrant sweeps and sensitivity indices.
+
+The store's layout is documented in ``experiments/store.py``; this module reads the Parquet
+files directly and defensively, so a half-written sweep, an older layout or a missing column
+gives an empty result (and the page an explanatory empty state), never an exception.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from sim.typology import LEVELS
+
+TYPE_COLUMNS = [f"{level}_type" for level in LEVELS]
+SUMMARY_WEEKS = 52
+
+
+def _read_many(paths: list[Path]) -> pd.DataFrame:
+    frames = []
+    for path in paths:
+        try:
+            frames.append(pd.read_parquet(path))
+        except (OSError, ValueError):
+            continue  # a part being written or a foreign file: skip it, keep the rest
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def find_store(root: str | Path | None) -> Path | None:
+    """The kwadrant store in ``root``: ``root`` itself or ``root/kwadrant`` (the CLI default)."""
+    if not root:
+        return None
+    for candidate in (Path(root), Path(root) / "kwadrant"):
+        if (candidate / "design.parquet").exists() or (candidate / "parts").is_dir():
+            return candidate
+    return None
+
+
+def sweep_runs(root: str | Path | None) -> pd.DataFrame:
+    """One row per stored run with the four type columns, ``scenario`` and outcome means.
+
+    Uses the per-run summaries (``runs/``) when present, else the weekly rows (``parts/``)
+    averaged over each run's last 52 weeks. Returns an empty frame when nothing is usable.
+    """
+    root = find_store(root)
+    if root is None:
+        return pd.DataFrame()
+    runs = _read_many(sorted((root / "runs").glob("*.parquet")))
+    if runs.empty:
+        weekly = _read_many(sorted((root / "parts").glob("*.parquet")))
+        if weekly.empty or not {"run_id", "week"} <= set(weekly.columns):
+            return pd.DataFrame()
+        weekly = weekly.sort_values(["run_id", "week"])
+        tail = weekly.groupby("run_id", sort=False).tail(SUMMARY_WEEKS)
+        keep = [c for c in tail.columns if c in TYPE_COLUMNS or c == "scenario"]
+        numeric = tail.select_dtypes("number").columns.difference(["week", "seed"])
+        runs = tail.groupby("run_id")[list(numeric)].mean().reset_index()
+        if keep:
+            runs = runs.merge(tail.groupby("run_id")[keep].first().reset_index(), on="run_id")
+    design = _read_many([root / "design.parquet"]) if (root / "design.parquet").exists() else None
+    if design is not None and "run_id" in design.columns:
+        extra = [c for c in [*TYPE_COLUMNS, "scenario"] if c in design.columns and c not in runs]
+        if extra:
+            runs = runs.merge(
+                design[["run_id", *extra]].drop_duplicates("run_id"), on="run_id", how="left"
+            )
+    if not set(TYPE_COLUMNS) <= set(runs.columns):
+        return pd.DataFrame()
+    return runs
+
+
+def kwadrant_grid(runs: pd.DataFrame, outcome: str, mix: str | None = None) -> pd.DataFrame:
+    """Mean of ``outcome`` per coat (81 rows when complete), with the replication count ``n``.
+
+    Filters on the ``scenario`` column when the store has one; a store without it is assumed
+    to hold the baseline only.
+    """
+    if runs.empty or outcome not in runs.columns:
+        return pd.DataFrame()
+    if mix is not None:
+        if "scenario" in runs.columns:
+            names = runs["scenario"].astype(str)
+            runs = runs[(names == mix) | (names == mix.split("/")[-1])]
+        elif mix != "baseline":
+            return pd.DataFrame()
+    if runs.empty:
+        return pd.DataFrame()
+    grid = runs.groupby(TYPE_COLUMNS)[outcome].agg(["mean", "count"]).reset_index()
+    return grid.rename(columns={"mean": "value", "count": "n"})
+
+
+def sensitivity_tables(root: str | Path | None) -> dict[str, pd.DataFrame]:
+    """Sobol and Morris tables found in or below ``root`` (method -> table).
+
+    A table needs a ``parameter`` column and the method's index columns; an ``outcome`` column
+    is kept when present so the page can offer a choice.
+    """
+    if not root:
+        return {}
+    root = Path(root)
+    if not root.is_dir():
+        return {}
+    need = {"sobol": {"parameter", "S1"}, "morris": {"parameter", "mu_star"}}
+    found: dict[str, pd.DataFrame] = {}
+    for method, columns in need.items():
+        # the CLI writes DIR/<method>/results/<method>*.parquet; accept any depth up to that
+        paths = sorted(
+            {
+                *root.glob(f"{method}*.parquet"),
+                *root.glob(f"*/{method}*.parquet"),
+                *root.glob(f"*/*/{method}*.parquet"),
+            }
+        )
+        frames = []
+        for path in paths:
+            table = _read_many([path])
+            if columns <= set(table.columns):
+                if "outcome" not in table.columns:
+                    table = table.assign(
+                        outcome=path.stem.removeprefix(method).strip("_-") or "outcome"
+                    )
+                frames.append(table)
+        if frames:
+            found[method] = pd.concat(frames, ignore_index=True)
+    return found
