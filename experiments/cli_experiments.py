@@ -188,7 +188,7 @@ def _sensitivity(method: str, a: dict) -> None:
 
 
 def _run(store, design, engine, workers, scheduler, shard_spec, batch, retry_failed) -> None:
-    part = shard(design, shard_spec)
+    part = shard(design, shard_spec).drop_duplicates("run_id")
     todo = len(store.pending(part, retry_failed))
     console.print(
         f"{len(part)} runs planned in {store.root}, {len(part) - todo} already have "

@@ -51,7 +51,10 @@ class Engine:
 
     def close(self) -> None:
         """Shut the executor and any cluster down."""
-        self.executor.shutdown(wait=True, cancel_futures=True)
+        if isinstance(self.executor, ProcessPoolExecutor):
+            self.executor.shutdown(wait=True, cancel_futures=True)
+        else:
+            self.executor.shutdown(wait=True)
         for closer in reversed(self.closers):
             closer.close()
 

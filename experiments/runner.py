@@ -5,7 +5,9 @@ runs its batch, catches every error per run, and publishes the batch's results i
 files, so only counts travel back. Part names are derived from the batch's run ids, so a batch
 that Dask retries after a worker died overwrites its own files instead of duplicating them.
 At most ``2 x workers`` batches are in flight: a kill loses at most those, and memory stays
-flat however long the design.
+flat however long the design. A worker process that dies (segfault, out of memory) breaks a
+local process pool; the runner then starts a new pool and retries the lost batches one at a
+time, run by run, so only the run that kills its worker is recorded as failed.
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ def run_design(
         Counts and timing. A run that raises is recorded in ``failures/``; it never stops
         the others.
     """
+    design = design.drop_duplicates("run_id")  # coinciding sample rows run once
     todo = store.pending(design, retry_failed)
     report = RunReport(planned=len(design), skipped=len(design) - len(todo))
     size = batch_size or max(1, min(8, -(-len(todo) // (4 * engine.workers))))
@@ -89,33 +92,54 @@ def run_design(
 
 def _drain(queue, engine, store, run_fn, report, on_progress) -> None:
     inflight: dict[Future, tuple[list, int]] = {}
-    while queue or inflight:
-        while queue and len(inflight) < 2 * engine.workers:
-            batch, attempt = queue.popleft()
-            future = engine.executor.submit(execute_batch, batch, run_fn, str(store.root))
-            inflight[future] = (batch, attempt)
+    suspects: deque = deque()  # batches lost when a worker died, retried one at a time
+    while queue or inflight or suspects:
+        _submit(queue, suspects, inflight, engine, run_fn, store)
         finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
-        for future in finished:
+        # Successful batches first, so a pool that broke afterwards does not hide them.
+        for future in sorted(finished, key=lambda f: f.exception() is not None):
             if future not in inflight:
                 continue
             batch, attempt = inflight.pop(future)
             try:
                 counts = future.result()
             except BrokenExecutor as exc:
-                # A worker process died and took the pool with it: every batch in flight is
-                # lost. Start a fresh pool and requeue them (their part names are stable).
                 engine.restart()
                 lost = [(batch, attempt), *inflight.values()]
                 inflight.clear()
-                for b, a in lost:
-                    if a < MAX_ATTEMPTS:
-                        queue.append((b, a + 1))
-                    else:
-                        _count(report, record_failures(store, b, exc), on_progress)
+                _blame(lost, suspects, store, report, on_progress, exc)
                 continue
             except Exception as exc:
                 counts = record_failures(store, batch, exc)
             _count(report, counts, on_progress)
+
+
+def _submit(queue, suspects, inflight, engine, run_fn, store) -> None:
+    if suspects:
+        # Alone in the pool, a suspect that breaks it again is known to be the culprit.
+        if not inflight:
+            batch, attempt = suspects.popleft()
+            future = engine.executor.submit(execute_batch, batch, run_fn, str(store.root))
+            inflight[future] = (batch, attempt)
+        return
+    while queue and len(inflight) < 2 * engine.workers:
+        batch, attempt = queue.popleft()
+        future = engine.executor.submit(execute_batch, batch, run_fn, str(store.root))
+        inflight[future] = (batch, attempt)
+
+
+def _blame(lost, suspects, store, report, on_progress, exc) -> None:
+    """A worker died and broke the pool: find the run that did it, spare the others."""
+    if len(lost) > 1:
+        suspects.extend(lost)
+        return
+    ((batch, attempt),) = lost
+    if len(batch) > 1:
+        suspects.extend(([task], attempt) for task in batch)
+    elif attempt < MAX_ATTEMPTS:
+        suspects.append((batch, attempt + 1))
+    else:
+        _count(report, record_failures(store, batch, exc), on_progress)
 
 
 def _count(report: RunReport, counts: dict[str, int], on_progress: Progress | None) -> None:

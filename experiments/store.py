@@ -31,6 +31,8 @@ from experiments.io import read_meta, write_parquet
 from sim.errors import ConfigError
 
 TABLES = ("parts", "runs", "failures")
+#: A design row is one run of one sample row of one scenario.
+DESIGN_KEY = ["run_id", "scenario", "sample_row", "replication"]
 
 
 class Store:
@@ -79,10 +81,10 @@ class Store:
                 raise ConfigError(
                     "--out", str(self.root), f"it holds a {kind} experiment; use another directory"
                 )
-            new = design[~design.run_id.isin(old.run_id)]
-            if new.empty:
+            merged = pd.concat([old, design], ignore_index=True).drop_duplicates(DESIGN_KEY)
+            if len(merged) == len(old):
                 return old
-            design = pd.concat([old, new], ignore_index=True)
+            design = merged
         write_parquet(design, self.design_path, meta)
         return design
 
@@ -169,14 +171,15 @@ class Store:
     def query(self, sql: str) -> pd.DataFrame:
         """Run ``sql`` against the views of :meth:`connect` and return a DataFrame."""
         with self.connect() as con:
-            return con.execute(sql).df()
+            return con.sql(sql).to_arrow_table().to_pandas()
 
     def runs(self) -> pd.DataFrame:
         """Per-run summaries of done runs, joined with their design rows."""
         return self.query(
             "SELECT d.design_kind, d.scenario, d.sample_row, d.replication, r.* "
-            "FROM runs r JOIN design d USING (run_id) ORDER BY d.scenario, d.sample_row, "
-            "d.replication"
+            "FROM runs r JOIN (SELECT DISTINCT design_kind, run_id, scenario, sample_row, "
+            "replication FROM design) d USING (run_id) "
+            "ORDER BY d.scenario, d.sample_row, d.replication"
         )
 
     # --- maintenance ---------------------------------------------------------------------
@@ -214,4 +217,4 @@ class Store:
             f"QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY {keys}) = 1 ORDER BY {keys}"
         )
         with duckdb.connect() as con:
-            return con.execute(sql).df()
+            return con.sql(sql).to_arrow_table().to_pandas()

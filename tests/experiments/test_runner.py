@@ -1,0 +1,118 @@
+import os
+import signal
+import threading
+
+import pandas as pd
+import pytest
+from fakes import dying_model, fake_model, raising_model, slow_model
+
+from experiments.executors import open_engine
+from experiments.runner import run_design
+from experiments.store import Store
+
+
+def weekly(store: Store) -> pd.DataFrame:
+    return store.query("SELECT * FROM weekly ORDER BY run_id, week")
+
+
+def sweep(tmp_path, design, engine="serial", workers=1, run_fn=fake_model, **kw):
+    store = Store(tmp_path)
+    store.save_design(design, {"design_kind": "kwadrant"})
+    with open_engine(engine, workers) as eng:
+        report = run_design(design, eng, store, run_fn, **kw)
+    return store, report
+
+
+def test_every_run_stored_once_with_summary(tmp_path, kw_design):
+    store, report = sweep(tmp_path, kw_design)
+    assert (report.done, report.failed) == (len(kw_design), 0)
+    rows = weekly(store)
+    assert len(rows) == len(kw_design) * 8
+    assert list(rows.columns[:3]) == ["run_id", "seed", "week"]
+    runs = store.runs()
+    assert sorted(runs.run_id) == sorted(kw_design.run_id)
+    one = rows[rows.run_id == runs.run_id[0]]
+    assert runs.stagnation_rate[0] == pytest.approx(one.stagnation_rate.mean())
+    assert store.status() | {"part_files": 0} == {
+        "planned": 162,
+        "done": 162,
+        "failed": 0,
+        "remaining": 0,
+        "part_files": 0,
+    }
+
+
+def test_raising_run_is_recorded_and_the_rest_complete(tmp_path, kw_design):
+    store, report = sweep(tmp_path, kw_design, "processes", 2, raising_model)
+    assert report.failed == 2  # sample row 3, both replications
+    assert report.done == len(kw_design) - 2
+    fails = store.query("SELECT * FROM failures")
+    assert set(fails.error_type) == {"RuntimeError"}
+    assert fails.message.str.contains("boom in row 3").all()
+    assert fails.traceback.str.contains("raising_model").all()
+    assert store.status()["failed"] == 2
+    # Failed runs are not retried by default; --retry-failed does retry them.
+    with open_engine("serial") as eng:
+        assert run_design(kw_design, eng, store, raising_model).skipped == len(kw_design)
+        again = run_design(kw_design, eng, store, fake_model, retry_failed=True)
+    assert again.done == 2
+    assert store.status()["failed"] == 0
+
+
+def test_resume_runs_only_what_is_missing(tmp_path, kw_design):
+    store, first = sweep(tmp_path, kw_design.iloc[:50])
+    with open_engine("serial") as eng:
+        second = run_design(kw_design, eng, store, fake_model)
+    assert (second.skipped, second.done) == (50, len(kw_design) - 50)
+    assert weekly(store).groupby("run_id").size().eq(8).all()
+
+
+def test_dead_worker_breaks_no_sweep(tmp_path, kw_design):
+    # os._exit in a worker breaks a ProcessPoolExecutor; the runner restarts the pool, finds
+    # the runs that kill their worker and records exactly those instead of hanging.
+    store, report = sweep(tmp_path, kw_design, "processes", 2, dying_model, batch_size=3)
+    assert (report.done, report.failed) == (len(kw_design) - 2, 2)
+    fails = store.query("SELECT * FROM failures")
+    assert set(fails.error_type) == {"BrokenProcessPool"}
+    assert set(fails.sample_row) == {5}
+    assert weekly(store).groupby("run_id").size().eq(8).all()
+
+
+def test_serial_processes_and_dask_give_identical_results(tmp_path, kw_design):
+    tables = []
+    for engine in ("serial", "processes", "dask"):
+        store, report = sweep(tmp_path / engine, kw_design, engine, 2)
+        assert report.done == len(kw_design)
+        tables.append(weekly(store))
+    pd.testing.assert_frame_equal(tables[0], tables[1])
+    pd.testing.assert_frame_equal(tables[0], tables[2])
+
+
+def test_killing_a_dask_worker_mid_sweep_still_completes(tmp_path, kw_design):
+    store = Store(tmp_path)
+    store.save_design(kw_design, {"design_kind": "kwadrant"})
+    with open_engine("dask", 2) as eng:
+        cluster = eng.closers[0]
+        killed = threading.Event()
+
+        def kill_one(done, failed):
+            if done >= 20 and not killed.is_set():
+                killed.set()
+                nanny = next(iter(cluster.workers.values()))
+                os.kill(nanny.process.process.pid, signal.SIGKILL)
+
+        report = run_design(kw_design, eng, store, slow_model, batch_size=4, on_progress=kill_one)
+    assert killed.is_set()
+    assert report.done == len(kw_design)
+    counts = weekly(store).groupby("run_id").size()
+    assert len(counts) == len(kw_design) and counts.eq(8).all()
+
+
+def test_compact_keeps_every_row_once(tmp_path, kw_design):
+    store, _ = sweep(tmp_path, kw_design, batch_size=10)
+    before = weekly(store)
+    merged = store.compact()
+    assert merged["parts"] == 17
+    assert len(store.files("parts")) == 1
+    pd.testing.assert_frame_equal(weekly(store), before)
+    assert len(store.runs()) == len(kw_design)
