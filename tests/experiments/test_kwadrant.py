@@ -1,0 +1,67 @@
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from experiments import kwadrant
+
+
+def synthetic_runs(best_gap: float, reps: int = 6) -> pd.DataFrame:
+    """Per-run values: cell i has mean i * 0.001 + shared per-replication noise (paired)."""
+    rng = np.random.default_rng(0)
+    shared = rng.normal(0, 1.0, reps)  # large, but common to all cells of a replication
+    rows = []
+    for i, cell in enumerate(kwadrant.cells()):
+        mean = 1.0 + i * 0.001 - (best_gap if i == 40 else 0.0)
+        for r in range(reps):
+            value = mean + shared[r] + rng.normal(0, 0.0001)
+            rows.append(
+                {
+                    "scenario": "s",
+                    **cell,
+                    "replication": r,
+                    "stagnation_rate": value,
+                    "trust_mean": -value,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_cells_are_the_full_factorial():
+    cells = kwadrant.cells()
+    assert len(cells) == 81
+    assert len({tuple(c.values()) for c in cells}) == 81
+
+
+def test_cell_ci_is_the_t_interval():
+    runs = synthetic_runs(0.0, reps=5)
+    table = kwadrant.cell_stats(runs, ["stagnation_rate"])
+    first = table.iloc[0]
+    values = runs[(runs[list(kwadrant.FACTORS)] == first[list(kwadrant.FACTORS)]).all(axis=1)]
+    expected = stats.t.ppf(0.975, 4) * values.stagnation_rate.std() / np.sqrt(5)
+    assert first.ci95 == pytest.approx(expected)
+    assert len(table) == 81 and (table.n == 5).all()
+
+
+def test_best_coat_with_a_clear_paired_lead_is_sure():
+    best = kwadrant.best_coats(synthetic_runs(0.05), ["stagnation_rate", "trust_mean"])
+    rows = best.set_index("outcome")
+    winner = kwadrant.cells()[40]
+    for outcome in ("stagnation_rate", "trust_mean"):  # lower and higher is better
+        assert kwadrant.coat_label(rows.loc[outcome]) == kwadrant.coat_label(winner)
+        assert rows.loc[outcome, "sure"]
+        # Unpaired CIs would swamp the lead: the shared noise has sd 1.
+        assert rows.loc[outcome, "ci95"] > rows.loc[outcome, "lead"]
+
+
+def test_a_tie_is_not_sure():
+    runs = synthetic_runs(0.0)
+    runs["stagnation_rate"] = 1.0 + np.random.default_rng(1).normal(0, 0.1, len(runs))
+    best = kwadrant.best_coats(runs, ["stagnation_rate"])
+    assert not best.sure.iloc[0]
+
+
+def test_direction():
+    assert kwadrant.better("trust_mean") == "higher"
+    assert kwadrant.better("fit_score") == "higher"
+    assert kwadrant.better("cost_per_household_year") == "lower"
