@@ -254,6 +254,10 @@ class Families:
         gate[:, others] *= lasting[:, None]
         return gate
 
+    def waiting(self) -> np.ndarray:
+        """Mask of families on a specialist waitlist right now."""
+        return (self.referred_week >= 0) & (self.treated_until < self.model.week)
+
     def seek_specialist_care(self) -> None:
         """Refer active families with a serious specialist need to the regional waitlist."""
         p, week = self.model.params, self.model.week
@@ -307,9 +311,8 @@ class Families:
         The cause is the blocker that weighed most over recent weeks (EMA): collaboration,
         the client, the offer, or overruling.
         """
-        p, week = self.model.params, self.model.week
-        waiting = (self.referred_week >= 0) & (self.treated_until < week)
-        no_offer = waiting | (self.contra & (fit.maatwerk(self.model, self) < 0.5))
+        p = self.model.params
+        no_offer = self.waiting() | (self.contra & (fit.maatwerk(self.model, self) < 0.5))
         indicators = np.stack(
             [self.collab_failed, self.cooperation() < 0.35, no_offer, self.overruled], axis=1
         )
@@ -358,9 +361,8 @@ class Families:
         It grows with being heard, concrete help and quick wins (also under drang: drang can be
         an entry point), and one central contact person (CCV §2.2, §4.2).
         """
-        week = self.model.week
         heard = self.help * self.fit
-        waiting = (self.referred_week >= 0) & (self.treated_until < week)
+        waiting = self.waiting()
         central = (self.coord_pos >= 0) | (self.n_involved <= 2)
         overask = np.clip(fit.structure_supplied(self.model, self) - self._structure_need(), 0, 1)
         delta = 0.006 * heard + 0.008 * self.quick_win + 0.003 * central

@@ -164,7 +164,7 @@ _OUTCOMES = (
         "waitlist_length",
         "families",
         "Families waiting for specialist care.",
-        lambda m: float(m.waitlist.sum()),
+        lambda m: float(m.families.waiting().sum()),
         "organisation",
     ),
     Outcome(

@@ -48,7 +48,6 @@ class MpgModel(mesa.Model):
         self._build_workforce()
         self.families = Families(self, self._family_region, self._family_municipality)
         self.family_agents = [Family(self, i) for i in range(self.families.n)]
-        self.waitlist = np.zeros(params.n_regions, dtype=np.int64)
         self.waitlist_pressure = np.zeros(params.n_regions)
         self.recent_waits: deque[tuple[int, np.ndarray]] = deque()
         self._hire_all()
@@ -81,6 +80,7 @@ class MpgModel(mesa.Model):
             regions.append(Region(self, r, p.region_type, mine))
         self.municipalities = municipalities
         self.municipality_is_centre = np.array([m.is_centre for m in municipalities])
+        self.region_list = regions
         self.regions = AgentSet(regions, random=self.random)
         self.region_table = Table(
             p.n_regions, need_matching=(float, 0.0), shared_ownership=(float, 0.0)
@@ -121,6 +121,7 @@ class MpgModel(mesa.Model):
             self.police_of[r] = add("police", r).index
             self.specialist_of[r] = add("specialist", r, places=places).index
             self.zvh_of[r] = add("zvh", r).index
+        self.org_list = orgs
         self.organisations = AgentSet(orgs, random=self.random)
         self.wijkteams = self.organisations.select(lambda o: o.kind == "wijkteam")
         self.police = self.organisations.select(lambda o: o.kind == "police")
@@ -147,7 +148,7 @@ class MpgModel(mesa.Model):
         for m in self.municipalities:
             n_social = max(1, round(p.social_fte_per_100_families * m.n_families / 100))
             add(n_social, Sector.SOCIAL, int(self.wijkteam_of[m.index]), m.region, p.caseload_norm)
-        for r, reg in enumerate(self.regions.to_list()):
+        for r, reg in enumerate(self.region_list):
             n_safety = max(1, round(p.safety_fte_per_100_families * p.families_per_region / 100))
             add(n_safety, Sector.SAFETY, int(self.police_of[r]), r, p.safety_caseload_norm)
             slots = p.procesregie_share * p.families_per_region

@@ -20,6 +20,14 @@ if TYPE_CHECKING:
 
 KINDS = ("wijkteam", "police", "specialist", "zvh")
 TRAITS_PUBLISHED = ("mission_clarity", "adaptivity", "institutional_goal", "room_to_deviate")
+STATIC_TRAITS = (
+    "mission_clarity",
+    "backing",
+    "institutional_goal",
+    "signal_uptake",
+    "flexibility_demand",
+    "change_cost",
+)
 LEARNING_CAP = 0.2  # most an organisation's adaptivity can grow from its professionals' signals
 
 
@@ -49,18 +57,14 @@ class Organisation(mesa.Agent):
         self.index, self.kind, self.type = index, kind, type_
         self.region, self.municipality = region, municipality
         self.traits = model.typology.traits("organisation", type_)
+        # static traits read like attributes (org.backing); dynamic ones are properties below
+        for name in STATIC_TRAITS:
+            setattr(self, name, self.traits[name])
         self.adaptation_load = 0.0
         self.learned = 0.0
         self.places = places
         self.signals_received = 0
         self.signals_picked_up = 0
-
-    def __getattr__(self, name: str) -> float:
-        # Static traits read like attributes (org.backing); dynamic ones are properties below.
-        traits = self.__dict__.get("traits")
-        if traits is not None and name in traits:
-            return traits[name]
-        raise AttributeError(name)
 
     @property
     def adaptivity(self) -> float:
@@ -137,15 +141,15 @@ class Organisation(mesa.Agent):
         mine = fam.region == self.region
         treating = mine & (fam.treated_until >= week)
         waiting = np.flatnonzero(mine & (fam.referred_week >= 0) & (fam.treated_until < week))
-        free = int(self.places * model.climate.capacity_factor) - int(treating.sum())
-        model.waitlist[self.region] = waiting.size
+        places = int(self.places * model.climate.capacity_factor)
+        free = places - int(treating.sum())
+        model.waitlist_pressure[self.region] = min(1.0, waiting.size / max(places, 1))
         if free <= 0 or waiting.size == 0:
             return
         chosen = waiting[np.argsort(fam.referred_week[waiting], kind="stable")[:free]]
         model.record_waits(week - fam.referred_week[chosen])
         fam.treated_until[chosen] = week + model.params.treatment_weeks
         fam.referred_week[chosen] = -1
-        model.waitlist[self.region] -= chosen.size
 
     def receive_signal(self) -> bool:
         """A professional signals a blind spot; return whether the organisation picks it up."""
@@ -155,5 +159,5 @@ class Organisation(mesa.Agent):
             return False
         self.signals_picked_up += 1
         self.learned = min(LEARNING_CAP, self.learned + 0.01)
-        model.regions[self.region].receive_signal()
+        model.region_list[self.region].receive_signal()
         return True

@@ -45,7 +45,7 @@ class Professional(mesa.Agent):
         self.type = type_
         self.traits = model.typology.traits("professional", type_)
         self.position = position
-        self.organisation = model.organisations[model.workforce.org[position]]
+        self.organisation = model.org_list[model.workforce.org[position]]
         self.sector = Sector(model.workforce.sector[position])
         self.hired_week = model.week
         self.stress = float(model.rng.uniform(0.2, 0.45))
