@@ -28,7 +28,7 @@ from experiments import kwadrant, pipeline, sensitivity
 from experiments.cli_run import parse_sets
 from experiments.config import load_scenario
 from experiments.design import shard
-from experiments.executors import ENGINES, open_engine
+from experiments.executors import check_engine, open_engine
 from experiments.models import run_model
 from experiments.store import Store
 from sim.errors import ConfigError
@@ -45,7 +45,7 @@ Weeks = Annotated[int | None, typer.Option(min=1, max=1040, help="Weeks (default
 Workers = Annotated[int | None, typer.Option(min=1, help="Worker processes (default: cores).")]
 EngineOpt = Annotated[str, typer.Option(help="processes, dask or serial.")]
 Scheduler = Annotated[str | None, typer.Option(help="Dask scheduler, e.g. tcp://host:8786.")]
-Shard = Annotated[str | None, typer.Option(help="Run only shard i/n (job arrays).")]
+Shard = Annotated[str | None, typer.Option("--shard", help="Run only shard i/n (job arrays).")]
 OutDir = Annotated[Path, typer.Option("--out", help="Results directory.")]
 Resume = Annotated[bool, typer.Option(help="Continue the experiment in --out (it must exist).")]
 Seed = Annotated[int | None, typer.Option(help="Root seed (default: the scenario's).")]
@@ -75,6 +75,7 @@ def sweep_kwadrant(
     retry_failed: Retry = False,
 ) -> None:
     """The 3x3x3x3 full factorial over the four type levels, with per-cell means and CIs."""
+    _preflight(engine, scheduler, shard_spec)
     store = _store(out_dir, resume)
     scenarios = _scenarios(scenario, sets)
     weeks = weeks or scenarios[0].weeks
@@ -83,6 +84,11 @@ def sweep_kwadrant(
     _run(store, design, engine, workers, scheduler, shard_spec, batch, retry_failed)
     if _finished(store):
         _print_kwadrant(pipeline.analyse_kwadrant(store))
+
+
+def _preflight(engine: str, scheduler: str | None, shard_spec: str | None) -> None:
+    shard(pd.DataFrame({"run_id": []}), shard_spec)
+    check_engine(engine, scheduler)
 
 
 def _scenarios(names: list[str], sets: list[str] | None) -> list:
@@ -156,6 +162,7 @@ def _sensitivity(method: str, a: dict) -> None:
     pipeline.check_outcomes(outcomes, list(OUTCOMES))
     names = [p.strip() for p in a["params"].split(",")] if a["params"] else None
     prob = sensitivity.problem(names)
+    _preflight(a["engine"], a["scheduler"], a["shard_spec"])
     store = _store(a["out_dir"], a["resume"])
     scen = load_scenario(a["scenario"], parse_sets(a["sets"]))
     seed = scen.seed if a["seed"] is None else a["seed"]
@@ -196,8 +203,6 @@ def _run(store, design, engine, workers, scheduler, shard_spec, batch, retry_fai
     )
     if not todo:
         return
-    if engine not in ENGINES:
-        raise ConfigError("--engine", engine, "allowed: " + ", ".join(ENGINES))
     with console.status(f"starting {engine} engine"):
         eng = open_engine(engine, workers, scheduler)
     with eng, _progress(todo) as update:

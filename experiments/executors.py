@@ -98,6 +98,18 @@ def open_engine(
     return _dask(workers, scheduler, retries)
 
 
+def check_engine(engine: str, scheduler: str | None) -> None:
+    """Fail fast, before anything is planned: an unknown engine or an unreachable scheduler.
+
+    Raises:
+        ConfigError: as :func:`open_engine` would, but without starting any workers.
+    """
+    if engine not in ENGINES:
+        raise ConfigError("--engine", engine, "allowed: " + ", ".join(ENGINES))
+    if scheduler:
+        _connect(scheduler).close()
+
+
 def _process_pool(workers: int) -> ProcessPoolExecutor:
     # forkserver: workers start from a clean, single-threaded server process (fork from a
     # process running Dask or rich threads can deadlock); they are reused for every batch.
