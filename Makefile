@@ -36,6 +36,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_model.py
+	$(PY) benchmarks/bench_sweep.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -26,7 +26,7 @@ from sim.typology import LEVELS
 #: the policy levers the Scenario page exposes, in display order
 LEVERS = (
     "caseload_norm",
-    "procesregie_share",
+    "procesregie_capacity_share",
     "specialist_capacity_per_100_families",
     "pooled_funding",
     "information_sharing",

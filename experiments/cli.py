@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from experiments import cli_experiments, cli_run
+from experiments import cli_experiments, cli_run, cli_validate
 from sim.errors import ConfigError
 
 app = typer.Typer(
@@ -29,6 +29,8 @@ app.add_typer(cli_experiments.sensitivity_app, name="sensitivity")
 app.command("status")(cli_experiments.status)
 app.command("compact")(cli_experiments.compact)
 app.command("report")(cli_experiments.report)
+app.command("validate")(cli_validate.validate)
+app.command("calibrate")(cli_validate.calibrate)
 
 
 def main(application: typer.Typer = app) -> None:

@@ -96,6 +96,17 @@ def _methods_fit(m: MpgModel) -> float:
     return _share(m.families.fit >= METHODS_FIT, _active(m))
 
 
+def _complexity_rank_of_procesregie(m: MpgModel) -> float:
+    """Mean percentile rank (0-1) of procesregie cases' complexity among active cases."""
+    fam = m.families
+    active = np.flatnonzero(fam.active)
+    if active.size == 0:
+        return 0.0
+    ranks = fam.complexity[active].argsort().argsort() / max(active.size - 1, 1)
+    chosen = fam.status[active] == Status.PROCESREGIE
+    return float(ranks[chosen].mean()) if chosen.any() else 0.0
+
+
 _OUTCOMES = (
     Outcome(
         "stagnation_rate",
@@ -357,6 +368,26 @@ _OUTCOMES = (
         "Mean weeks from escalation request to procesregie, regiogemeenten (so far).",
         _by_place(False, "wait"),
         "government",
+    ),
+    Outcome(
+        "no_help_request_share",
+        "share of active cases",
+        "Active cases whose family did not ask for help itself.",
+        lambda m: _share(~m.families.help_request, _active(m)),
+    ),
+    Outcome(
+        "procesregie_complexity_rank",
+        "0-1",
+        "Mean complexity percentile of procesregie cases among active cases (1 = most complex).",
+        _complexity_rank_of_procesregie,
+        "organisation",
+    ),
+    Outcome(
+        "protocol_adherence_mean",
+        "0-1",
+        "Mean protocol adherence of professionals this week.",
+        lambda m: _professionals(m, "protocol"),
+        "professional",
     ),
 )
 

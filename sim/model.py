@@ -151,7 +151,7 @@ class MpgModel(mesa.Model):
         for r, reg in enumerate(self.region_list):
             n_safety = max(1, round(p.safety_fte_per_100_families * p.families_per_region / 100))
             add(n_safety, Sector.SAFETY, int(self.police_of[r]), r, p.safety_caseload_norm)
-            slots = p.procesregie_share * p.families_per_region
+            slots = p.procesregie_capacity_share * p.families_per_region
             n_coord = round(slots / p.regisseur_caseload * reg.traits["base_capacity"])
             add(n_coord, Sector.COORDINATION, int(self.zvh_of[r]), r, p.regisseur_caseload)
         self.workforce = Workforce(

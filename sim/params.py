@@ -15,10 +15,11 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
+from sim.calibration import CALIBRATED, CALIBRATION
 from sim.errors import ConfigError
 
 TYPES = ("vasthoudend", "balancerend", "innoverend")
@@ -41,6 +42,7 @@ class Parameter:
         group: family, professional, organisation, region, climate, cost, typology, run.
         sensitivity: part of the default SALib parameter set.
         free: no public figure; set by calibration.
+        plausible: range of the parameter sets kept by calibration (calibrated ones only).
     """
 
     name: str
@@ -55,6 +57,7 @@ class Parameter:
     group: str = "model"
     sensitivity: bool = False
     free: bool = False
+    plausible: tuple[float, float] | None = None
 
     def allowed(self) -> str:
         """Describe the allowed values in words."""
@@ -632,7 +635,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     ),
     # --- region ----------------------------------------------------------------------------
     _p(
-        "procesregie_share",
+        "procesregie_capacity_share",
         0.05,
         "share of families",
         0.0,
@@ -759,7 +762,24 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     ),
 )
 
-PARAMETERS: Mapping[str, Parameter] = MappingProxyType({p.name: p for p in _DECLARATIONS})
+
+def _calibrated(p: Parameter) -> Parameter:
+    """Apply the calibrated value (sim/calibration.py) to a free parameter's declaration."""
+    found = CALIBRATED.get(p.name)
+    if found is None:
+        return p
+    kept = f"{CALIBRATION['kept']} of {CALIBRATION['tried']} sets kept"
+    return replace(
+        p,
+        default=p.check(found["value"]),
+        source=f"calibrated ({kept}; docs/TRACE.md); prior: {p.source}",
+        plausible=(found["low"], found["high"]),
+    )
+
+
+PARAMETERS: Mapping[str, Parameter] = MappingProxyType(
+    {p.name: _calibrated(p) for p in _DECLARATIONS}
+)
 DEFAULTS: Mapping[str, Any] = MappingProxyType({p.name: p.default for p in _DECLARATIONS})
 SENSITIVITY_DEFAULT: tuple[str, ...] = tuple(p.name for p in _DECLARATIONS if p.sensitivity)
 

@@ -50,6 +50,9 @@ class Professional(mesa.Agent):
         self.hired_week = model.week
         self.stress = float(model.rng.uniform(0.2, 0.45))
         self.tolerance = float(model.rng.normal(0.0, 0.08))  # personal threshold for hesitance
+        self.resilience = float(
+            model.rng.normal(0.0, 0.12)
+        )  # people carry the same load differently
         self.hv = False
         self.protocol = self.traits["protocol_adherence"]
         self.chest_open = 0.0
@@ -93,7 +96,7 @@ class Professional(mesa.Agent):
         target = 0.2 + 0.5 * max(0.0, load - 0.8) + 0.35 * clash
         target += 0.25 * wf.complexity[self.position] + 0.15 * t["overcompensation"] * (load > 0.9)
         target += 0.2 * self.unheard * t["frustration"] + 0.15 * org.adaptation_load
-        target += 0.1 * self.hv - 0.25 * org.backing
+        target += 0.1 * self.hv - 0.25 * org.backing - self.resilience
         target = min(1.0, max(0.0, target))
         self.stress += 0.1 * (target - self.stress)
         self.stressed = self.stress > p.stress_threshold

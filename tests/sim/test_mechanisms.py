@@ -6,7 +6,7 @@ from tests.sim.conftest import mean_outcome
 
 # (mechanism, parameter, low, high, outcome, expected sign of outcome(high) - outcome(low))
 DIRECTIONS = [
-    ("procesregie", "procesregie_share", 0.0, 0.15, "stagnation_collaboration", -1),
+    ("procesregie", "procesregie_capacity_share", 0.0, 0.15, "stagnation_collaboration", -1),
     ("waitlists", "specialist_capacity_per_100_families", 4.0, 30.0, "stagnation_offer", -1),
     ("workforce: turnover erodes trust", "turnover_per_year", 0.05, 0.5, "trust_mean", -1),
     ("fragmentation", "providers_per_problem", 0.0, 1.5, "stagnation_rate", +1),

@@ -1,0 +1,175 @@
+"""Fixtures of the dashboard tests: a slowed real model, stored results, a live server, Chromium.
+
+Browser tests need Debian's chromium. They are skipped when it is missing, unless
+``MPGSIM_REQUIRE_BROWSER`` is set (as in CI): then a missing browser fails them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard.analysis import all_coats
+
+CHROMIUM = os.environ.get("MPGSIM_CHROMIUM", "/usr/bin/chromium")
+CHROME_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+AXE = Path(__file__).with_name("vendor") / "axe.min.js"
+
+
+def slowed_model(delay: float, from_seed: int = 10):
+    """The real model with a pause after every week, so progress and Cancel can be watched.
+
+    Only seeds from ``from_seed`` up are slowed: the default scenarios (seed 1) that start-up
+    and page loads compute run at full speed, and the tests that watch a run pick seed >= 10.
+    """
+    from experiments.single import run_scenario
+
+    def simulate(scenario, seed, weeks=None, on_week=None):
+        def tick(week, total):
+            if seed >= from_seed:
+                time.sleep(delay)
+            if on_week:
+                on_week(week, total)
+
+        return run_scenario(scenario, seed=seed, weeks=weeks, on_week=tick)
+
+    return simulate
+
+
+def write_store(root: Path) -> Path:
+    """A small stored sweep (81 coats x 2 seeds) and Sobol/Morris tables, as the CLI writes them."""
+    rng = np.random.default_rng(3)
+    kw = root / "kwadrant"
+    (kw / "runs").mkdir(parents=True)
+    design, runs = [], []
+    for i, coat in enumerate(all_coats()):
+        for rep in range(2):
+            run_id = f"r{i:02d}{rep}"
+            design.append({"run_id": run_id, "scenario": "baseline", **coat})
+            inno = sum(v == "innoverend" for v in coat.values())
+            runs.append(
+                {
+                    "run_id": run_id,
+                    "stagnation_rate": 0.5 - 0.03 * inno + rng.normal(0, 0.01),
+                    "trust_mean": 0.4 + 0.02 * inno,
+                    "incidents_per_family_year": 0.7,
+                }
+            )
+    pd.DataFrame(design).to_parquet(kw / "design.parquet")
+    pd.DataFrame(runs).to_parquet(kw / "runs" / "part-a.parquet")
+    names = ["caseload_norm", "procesregie_capacity_share", "pooled_funding", "information_sharing"]
+    sobol = root / "sobol" / "results"
+    sobol.mkdir(parents=True)
+    pd.DataFrame(
+        {
+            "parameter": names,
+            "S1": [0.4, 0.2, 0.1, 0.05],
+            "S1_conf": [0.05, 0.04, 0.03, 0.02],
+            "ST": [0.5, 0.3, 0.15, 0.08],
+            "ST_conf": [0.06, 0.05, 0.03, 0.02],
+            "outcome": "stagnation_rate",
+        }
+    ).to_parquet(sobol / "sobol.parquet")
+    return root
+
+
+@pytest.fixture(scope="session")
+def store_dir(tmp_path_factory) -> Path:
+    return write_store(tmp_path_factory.mktemp("store"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_url(tmp_path_factory, store_dir):
+    """One dashboard for all browser tests, served on 127.0.0.1 at a free port."""
+    from werkzeug.serving import make_server
+
+    from dashboard.app import create_app
+
+    app = create_app(
+        simulate=slowed_model(0.03),
+        cache_dir=tmp_path_factory.mktemp("cache"),
+        sweep_dir=store_dir,
+        slots=2,
+    )
+    app.server.test_client().get("/")
+    server = make_server("127.0.0.1", _free_port(), app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
+        if os.environ.get("MPGSIM_REQUIRE_BROWSER"):
+            pytest.fail(f"MPGSIM_REQUIRE_BROWSER is set but {CHROMIUM} is missing")
+        pytest.skip(f"no chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROME_FLAGS)
+        yield b
+        b.close()
+
+
+def _new_page(browser, locale="nl-NL"):
+    ctx = browser.new_context(
+        locale=locale, viewport={"width": 1440, "height": 1000}, accept_downloads=True
+    )
+    pg = ctx.new_page()
+    pg.console_errors = []
+    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
+    pg.set_default_timeout(30_000)
+    return ctx, pg
+
+
+@pytest.fixture
+def new_page(browser):
+    """A factory of fresh pages, each in its own browser context (its own 'person')."""
+    contexts = []
+
+    def make():
+        ctx, pg = _new_page(browser)
+        contexts.append(ctx)
+        return pg
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    path = ARTIFACTS / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

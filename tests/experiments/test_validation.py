@@ -1,0 +1,214 @@
+"""Pattern scoring, calibration filtering and the validate command."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments import calibration, validation
+from experiments.config import load_scenario
+from sim.errors import ConfigError
+
+
+def test_shipped_patterns_load_with_roles_declared_up_front():
+    patterns = validation.load_patterns()
+    roles = {p.id: p.role for p in patterns}
+    assert {"hv_quarter", "stress_two_thirds", "turnover", "specialist_wait"} <= {
+        i for i, r in roles.items() if r == "calibration"
+    }
+    assert roles["returns"] == "corroboration"
+    assert all(p.role == "corroboration" for p in patterns if p.kind != "range")
+
+
+def _runs(design, values_by_row):
+    """Per-run summaries whose outcome values depend on the design's sample row."""
+    rows = design.drop_duplicates("run_id")
+    data = {"run_id": rows.run_id}
+    for outcome, per_row in values_by_row.items():
+        rng = np.random.default_rng(0)
+        data[outcome] = [per_row[r] + rng.normal(0, 1e-3) for r in rows.sample_row]
+    return pd.DataFrame(data)
+
+
+def test_range_direction_and_ordering_are_scored_on_paired_replications():
+    patterns = [
+        validation.Pattern(
+            "r",
+            "range",
+            "s",
+            "calibration",
+            "range",
+            outcome="hv_prevalence",
+            target=0.25,
+            low=0.2,
+            high=0.3,
+        ),
+        validation.Pattern(
+            "d",
+            "direction",
+            "s",
+            "corroboration",
+            "direction",
+            outcome="hv_prevalence",
+            a={"pooled_funding": 0.0},
+            b={"pooled_funding": 1.0},
+            expect="lower",
+        ),
+        validation.Pattern(
+            "o",
+            "ordering",
+            "s",
+            "corroboration",
+            "ordering",
+            first="trust_mean",
+            second="hv_prevalence",
+        ),
+    ]
+    sc = load_scenario("baseline")
+    design = validation.plan(sc, patterns, reps=4, weeks=10, seed=1)
+    assert sorted(design.sample_row.unique()) == [0, 1, 2]  # baseline, a, b
+    runs = _runs(
+        design, {"hv_prevalence": {0: 0.25, 1: 0.4, 2: 0.1}, "trust_mean": {0: 0.6, 1: 0, 2: 0}}
+    )
+    table = validation.evaluate(patterns, runs, design).set_index("id")
+    assert table.loc["r", "passed"] and table.loc["r", "value"] == pytest.approx(0.25, abs=0.01)
+    assert table.loc["d", "passed"] and table.loc["d", "value"] == pytest.approx(-0.3, abs=0.01)
+    assert table.loc["o", "passed"]
+    runs_wrong = _runs(
+        design, {"hv_prevalence": {0: 0.5, 1: 0.1, 2: 0.4}, "trust_mean": {0: 0.1, 1: 0, 2: 0}}
+    )
+    assert not validation.evaluate(patterns, runs_wrong, design).passed.any()
+
+
+def test_mean_ci_is_a_t_interval():
+    mean, lo, hi = validation.mean_ci(np.array([1.0, 2.0, 3.0]))
+    assert mean == 2.0 and hi - mean == pytest.approx(4.303 * 1 / np.sqrt(3), rel=1e-3)
+
+
+GOOD = {
+    "id": "x",
+    "description": "d",
+    "source": "s",
+    "role": "calibration",
+    "kind": "range",
+    "outcome": "hv_prevalence",
+    "target": 0.25,
+    "low": 0.2,
+    "high": 0.3,
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"kind": "guess"}, "kind"),
+        ({"role": "tuning"}, "role"),
+        ({"outcome": "happiness"}, "outcome"),
+    ],
+)
+def test_bad_pattern_file_names_the_field(tmp_path, change, field):
+    entry = {**GOOD, **change}
+    lines = [f"{k} = {v!r}".replace("'", '"') for k, v in entry.items()]
+    path = tmp_path / "p.toml"
+    path.write_text("[[pattern]]\n" + "\n".join(lines) + "\n")
+    with pytest.raises(ConfigError, match=f"pattern x: {field}"):
+        validation.load_patterns(path)
+
+
+def test_latin_hypercube_respects_priors_and_is_reproducible():
+    proc = calibration.load_procedure()
+    points = calibration.sample(proc, 16)
+    assert points == calibration.sample(proc, 16)
+    for name, (low, high) in proc.priors.items():
+        values = [p[name] for p in points]
+        assert low <= min(values) and max(values) <= high
+        # a Latin hypercube puts one point in each of the 16 strata of every dimension
+        strata = np.floor((np.array(values) - low) / (high - low) * 16).astype(int)
+        assert len(set(np.minimum(strata, 15))) >= 14
+
+
+def test_calibration_keeps_only_sets_meeting_every_calibration_pattern():
+    patterns = [
+        validation.Pattern(
+            "a",
+            "",
+            "",
+            "calibration",
+            "range",
+            outcome="hv_prevalence",
+            target=0.25,
+            low=0.2,
+            high=0.3,
+        ),
+        validation.Pattern(
+            "b",
+            "",
+            "",
+            "corroboration",
+            "range",
+            outcome="returned_share",
+            target=0.3,
+            low=0.2,
+            high=0.4,
+        ),
+    ]
+    design = pd.DataFrame(
+        {
+            "run_id": ["r0", "r1", "r2", "r3"],
+            "sample_row": [0, 0, 1, 1],
+            "hv_threshold": [0.5, 0.5, 0.6, 0.6],
+        }
+    )
+    runs = pd.DataFrame(
+        {
+            "run_id": ["r0", "r1", "r2", "r3"],
+            "hv_prevalence": [0.24, 0.26, 0.5, 0.6],
+            "returned_share": [0.9, 0.9, 0.3, 0.3],
+        }
+    )
+    scored = calibration.score(patterns, runs, design)
+    # set 0 meets the calibration pattern; the held-back pattern (which it fails) is ignored
+    assert scored.kept.tolist() == [True, False]
+    chosen = calibration.choose(scored, {"hv_threshold": (0.4, 0.8)})
+    assert chosen["hv_threshold"]["value"] == 0.5
+    with pytest.raises(ConfigError, match="0 of 1 sets kept"):
+        calibration.choose(scored.iloc[[1]], {"hv_threshold": (0.4, 0.8)})
+
+
+def test_rendered_module_round_trips():
+    proc = calibration.load_procedure()
+    chosen = {"hv_threshold": {"value": 0.5, "low": 0.45, "high": 0.55, "prior": [0.4, 0.8]}}
+    namespace: dict = {}
+    exec(calibration.render_module(chosen, 96, 12, proc), namespace)  # noqa: S102
+    assert namespace["CALIBRATED"] == chosen
+    assert namespace["CALIBRATION"]["tried"] == 96 and namespace["CALIBRATION"]["kept"] == 12
+
+
+def test_validate_exits_nonzero_when_a_calibration_pattern_fails(tmp_path):
+    path = tmp_path / "patterns.toml"
+    path.write_text(
+        '[[pattern]]\nid = "impossible"\ndescription = "d"\nsource = "s"\nrole = "calibration"\n'
+        'kind = "range"\noutcome = "hv_prevalence"\ntarget = 2.0\nlow = 1.5\nhigh = 3.0\n'
+    )
+    cmd = [
+        sys.executable,
+        "-c",
+        "from dashboard.cli import main; main()",
+        "validate",
+        "--reps",
+        "2",
+        "--weeks",
+        "53",
+        "--engine",
+        "serial",
+        "--patterns",
+        str(path),
+        "--out",
+        str(tmp_path / "v"),
+    ]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert "impossible" in done.stdout + done.stderr
+    assert (tmp_path / "v" / "validation.md").read_text().count("**fail**") == 1
