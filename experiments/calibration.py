@@ -59,7 +59,14 @@ def load_procedure(path: str | Path | None = None) -> Procedure:
             raise ConfigError(f"priors.{name}", [low, high], p.allowed())
         priors[name] = (float(low), float(high))
     return Procedure(
-        data["scenario"], data["sets"], data["reps"], data["weeks"], data["seed"], priors
+        data["scenario"],
+        data["sets"],
+        data["reps"],
+        data["weeks"],
+        data["seed"],
+        data["waves"],
+        data["keep_share"],
+        priors,
     )
 
 
@@ -84,9 +91,15 @@ def sample(
     return points
 
 
-def plan(procedure: Procedure, scenario: Scenario, sets: int | None = None) -> pd.DataFrame:
-    """The calibration design: every sampled set, ``reps`` replications each."""
-    points = sample(procedure, sets)
+def plan(
+    procedure: Procedure,
+    scenario: Scenario,
+    sets: int | None = None,
+    box: dict | None = None,
+    wave: int = 0,
+) -> pd.DataFrame:
+    """The design of one wave: every sampled set, ``reps`` replications each."""
+    points = sample(procedure, sets, box, wave)
     return build_design(
         "calibration", points, procedure.reps, procedure.seed, procedure.weeks, [scenario]
     )
