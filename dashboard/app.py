@@ -95,6 +95,7 @@ def create_app(
         update_title=None,
         assets_folder=str(Path(__file__).with_name("assets")),
         serve_locally=True,
+        compress=False,
     )
     server = app.server
     server.extensions["mpgsim"] = ctx
@@ -131,16 +132,27 @@ def create_app(
         prevent_initial_call=True,
     )
 
+    def bad_callback_request(exc: Exception):
+        # A crafted request naming unknown outputs or malformed inputs makes Dash's request
+        # parsing raise; answer 400 with one line instead of a 500 page (and log it).
+        if flask.request.path.endswith("/_dash-update-component"):
+            server.logger.warning("refused callback request: %s", type(exc).__name__)
+            return {"error": "bad callback request"}, 400
+        return {"error": "internal error"}, 500
+
+    for error in (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        server.register_error_handler(error, bad_callback_request)
+
     @server.get("/health")
     def health():
         return {"status": "ok", "version": model_version()}
 
-    Talisman(
+    talisman = Talisman(
         server,
         force_https=False,  # TLS belongs to the reverse proxy
         content_security_policy={
             "default-src": "'self'",
-            "script-src": ["'self'", *app.csp_hashes()],
+            "script-src": "'self'",  # hashes are added below, once Dash is set up
             "style-src": ["'self'", "'unsafe-inline'"],  # Dash and plotly set inline styles
             "img-src": ["'self'", "data:", "blob:"],
             "font-src": ["'self'", "data:"],
@@ -149,9 +161,15 @@ def create_app(
         },
         session_cookie_secure=False,
     )
+    # Dash adds the page router and its inline clientside script on the first request. Make
+    # that request now, then hash every inline script: the served CSP covers them all (and no
+    # worker races on Dash's lazy setup, plotly/dash#3971).
+    server.test_client().get("/")
+    talisman.content_security_policy["script-src"] = ["'self'", *app.csp_hashes()]
 
     if warm:
         started = time.perf_counter()
-        scenario.warm_up(ctx)
+        for module in (scenario, compare):
+            module.warm_up(ctx)
         ctx.warmup_seconds = time.perf_counter() - started
     return app

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html
+from dash import Input, Output, dcc, html
 
 from dashboard.i18n import LANGS, t
 from dashboard.state import ScenarioState, mix_defaults
@@ -248,7 +248,7 @@ def progress(prefix: str, lang: str) -> html.Div:
                         t("common.cancel", lang),
                         id=f"{prefix}-cancel",
                         n_clicks=0,
-                        color="secondary",
+                        color="primary",
                         outline=True,
                         size="lg",
                         disabled=True,
@@ -263,16 +263,54 @@ def progress(prefix: str, lang: str) -> html.Div:
                 className="w-100 run-progress",
                 **{"aria-label": t("common.progress", lang)},
             ),
-            html.Div(
-                t("common.idle", lang),
-                id=f"{prefix}-status",
-                className="small mt-1",
-                role="status",
-                **{"aria-live": "polite"},
-            ),
+            status_line(prefix, t("common.idle", lang)),
         ],
         className="run-box",
     )
+
+
+def status_line(prefix: str, idle: str, class_name: str = "small mt-1") -> html.Div:
+    """A live status line: progress text while running, the outcome message afterwards.
+
+    Two spans because Dash resets progress outputs when a job ends: the progress text is a
+    progress output, the final message a normal output that stays.
+    """
+    return html.Div(
+        [
+            html.Span(id=f"{prefix}-progress-text"),
+            html.Span(idle, id=f"{prefix}-status"),
+        ],
+        className=class_name,
+        role="status",
+        **{"aria-live": "polite"},
+    )
+
+
+def background_options(
+    prefix: str, manager, cancel: bool = True, run_id: str | None = None, interval: int = 250
+) -> dict:
+    """Keyword arguments of a background callback with progress bar, status and Cancel."""
+    run_id = run_id or f"{prefix}-run"
+    running = [
+        (Output(run_id, "disabled"), True, False),
+        (Output(f"{prefix}-status", "className"), "d-none", ""),
+    ]
+    options = dict(
+        background=True,
+        manager=manager,
+        progress=[
+            Output(f"{prefix}-progress", "value"),
+            Output(f"{prefix}-progress-text", "children"),
+        ],
+        progress_default=["0", ""],
+        running=running,
+        interval=interval,
+        prevent_initial_call=True,
+    )
+    if cancel:
+        running.append((Output(f"{prefix}-cancel", "disabled"), False, True))
+        options["cancel"] = [Input(f"{prefix}-cancel", "n_clicks")]
+    return options
 
 
 def figure(

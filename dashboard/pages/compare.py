@@ -38,6 +38,7 @@ TITLE = "Vergelijken · MPG V&O"
 P = "cp"
 SLOTS = ("A", "B", "C", "D")
 REPS = (3, 5, 10)
+DEFAULT_REPS = 3
 DEFAULT_OUTCOMES = (
     "stagnation_rate",
     "incidents_per_family_year",
@@ -47,6 +48,12 @@ DEFAULT_OUTCOMES = (
 DEFAULT_B = {"b.prof": "innoverend"}
 
 
+def warm_up(ctx) -> None:
+    """Run the default comparison now, so the page opens with its charts."""
+    states = [slot_state(DEFAULT_B, s) for s in ("A", "B")]
+    run_replications(ctx.runner, states, DEFAULT_REPS)
+
+
 def slot_state(query: dict, slot: str) -> ScenarioState:
     """Restore slot ``slot`` from ``a.``/``b.``... prefixed query items."""
     prefix = slot.lower() + "."
@@ -54,7 +61,7 @@ def slot_state(query: dict, slot: str) -> ScenarioState:
     return from_query(items)
 
 
-def layout(lang: str = "nl", reps: str = "5", seed: str = "1", **query):
+def layout(lang: str = "nl", reps: str = str(DEFAULT_REPS), seed: str = "1", **query):
     """The Compare page; without a query it compares the baseline with one changed quadrant."""
     from dashboard.app import context
 
@@ -66,7 +73,7 @@ def layout(lang: str = "nl", reps: str = "5", seed: str = "1", **query):
         s for s in SLOTS if s in ("A", "B") or any(k.startswith(s.lower() + ".") for k in query)
     ]
     states = {s: slot_state(query, s) for s in SLOTS}
-    reps_v = int(reps) if reps in {str(r) for r in REPS} else 5
+    reps_v = int(reps) if reps in {str(r) for r in REPS} else DEFAULT_REPS
     seed_v = int(seed) if seed.isdigit() and int(seed) <= SEED_RANGE[1] else 1
     result = cached_result(
         ctx,
@@ -332,6 +339,7 @@ def register_callbacks(app, ctx) -> None:
         Output(f"{P}-result", "data"),
         Output(f"{P}-message", "children"),
         Output(f"{P}-message", "is_open"),
+        Output(f"{P}-status", "children"),
         Input(f"{P}-run", "n_clicks"),
         Input(f"{P}-autorun", "n_intervals"),
         *_slot_inputs(),
@@ -340,17 +348,7 @@ def register_callbacks(app, ctx) -> None:
         State(f"{P}-outcomes", "value"),
         State(f"{P}-lang", "data"),
         State(f"{P}-session", "data"),
-        background=True,
-        manager=ctx.manager,
-        progress=[Output(f"{P}-progress", "value"), Output(f"{P}-status", "children")],
-        progress_default=["0", ""],
-        running=[
-            (Output(f"{P}-run", "disabled"), True, False),
-            (Output(f"{P}-cancel", "disabled"), False, True),
-        ],
-        cancel=[Input(f"{P}-cancel", "n_clicks")],
-        interval=300,
-        prevent_initial_call=True,
+        **ui.background_options(P, ctx.manager, interval=300),
     )
     def run(set_progress, _n, _auto, *values):
         *slots, reps, seed, outcomes, lang, _session = values
@@ -362,7 +360,8 @@ def register_callbacks(app, ctx) -> None:
                 raise ConfigError("outcomes", outcomes, "choose at least one outcome")
             outcomes = [check_choice("outcome", o, HEADLINE) for o in outcomes[: len(HEADLINE)]]
         except ConfigError as exc:
-            return no_update, t("common.error", lang, message=str(exc)), True
+            message = t("common.error", lang, message=str(exc))
+            return no_update, message, True, message
 
         def tick(done, total):
             set_progress(
@@ -373,8 +372,8 @@ def register_callbacks(app, ctx) -> None:
             )
 
         keys = run_replications(ctx.runner, states, reps, tick=tick)
-        set_progress(("100", t("common.done", lang, what=", ".join(names))))
-        return {"keys": keys, "names": names, "outcomes": outcomes}, "", False
+        done = t("common.done", lang, what=", ".join(names))
+        return {"keys": keys, "names": names, "outcomes": outcomes}, "", False, done
 
     @app.callback(
         Output(f"{P}-body", "children"),

@@ -105,7 +105,7 @@ def layout(lang: str = "nl", mix: str | None = None, outcome: str | None = None,
                         dbc.Button(
                             t("common.download_csv", lang),
                             id=f"{P}-csv",
-                            color="secondary",
+                            color="primary",
                             outline=True,
                             class_name="mt-4",
                         ),
@@ -217,29 +217,19 @@ def register_callbacks(app, ctx) -> None:
 
     @app.callback(
         Output(f"{P}-computed", "data"),
+        Output(f"{P}-status", "children"),
         Input(f"{P}-run", "n_clicks"),
         State(f"{P}-mix", "value"),
         State(f"{P}-lang", "data"),
         State(f"{P}-session", "data"),
-        background=True,
-        manager=ctx.manager,
-        progress=[Output(f"{P}-progress", "value"), Output(f"{P}-status", "children")],
-        progress_default=["0", ""],
-        running=[
-            (Output(f"{P}-run", "disabled"), True, False),
-            (Output(f"{P}-cancel", "disabled"), False, True),
-        ],
-        cancel=[Input(f"{P}-cancel", "n_clicks")],
-        interval=400,
-        prevent_initial_call=True,
+        **ui.background_options(P, ctx.manager, interval=400),
     )
     def compute(set_progress, _n, mix, lang, _session):
         lang = clean_lang(lang)
         try:
             mix = check_choice("mix", mix, mixes())
         except ConfigError as exc:
-            set_progress(("0", t("common.error", lang, message=str(exc))))
-            return no_update
+            return no_update, t("common.error", lang, message=str(exc))
 
         def tick(done, total):
             set_progress(
@@ -250,8 +240,7 @@ def register_callbacks(app, ctx) -> None:
             )
 
         coat_sweep(ctx.runner, mix, LIVE_REPS, LIVE_WEEKS, tick=tick)
-        set_progress(("100", t("common.done", lang, what=ui.mix_label(mix, lang))))
-        return uuid.uuid4().hex
+        return uuid.uuid4().hex, t("common.done", lang, what=ui.mix_label(mix, lang))
 
     @app.callback(
         Output(f"{P}-nav", "href"),

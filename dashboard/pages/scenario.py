@@ -17,7 +17,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from dashboard import components as ui
 from dashboard import figures
 from dashboard.analysis import run_state
-from dashboard.i18n import clean_lang, t
+from dashboard.i18n import LANGS, clean_lang, t
 from dashboard.outcomes import PANELS, fmt, label, present, tail_mean
 from dashboard.runs import is_key
 from dashboard.state import (
@@ -49,6 +49,9 @@ def warm_up(ctx) -> None:
     """Run every mix's default scenario now, so opening a page never waits for the model."""
     for mix in mixes():
         run_state(ctx.runner, default_state(mix))
+    for lang in LANGS:  # build the first page's figures once, in both languages
+        state = default_state()
+        render_results(ctx, _cached_result(ctx, state), lang)
 
 
 def state_from_values(values: list) -> ScenarioState:
@@ -281,8 +284,35 @@ def _empty_results(lang: str) -> html.Div:
     )
 
 
+_RENDERED: dict[tuple, object] = {}
+_RENDERED_MAX = 64
+
+
 def render_results(ctx, result: dict, lang: str):
-    """Build the rings and the six time-series panels for a result record."""
+    """Build the rings and the six time-series panels for a result record.
+
+    Building the figures takes a few tenths of a second; the same result in the same language
+    always gives the same components, so they are kept in a small per-process memo.
+    """
+    types = result.get("types") or {}
+    memo = (
+        result.get("key"),
+        result.get("ref"),
+        result.get("mix"),
+        lang,
+        tuple(sorted(types.items())),
+        ctx.runner.version,
+    )
+    if memo in _RENDERED:
+        return _RENDERED[memo]
+    built = _render(ctx, result, lang)
+    if len(_RENDERED) >= _RENDERED_MAX:
+        _RENDERED.pop(next(iter(_RENDERED)))
+    _RENDERED[memo] = built
+    return built
+
+
+def _render(ctx, result: dict, lang: str):
     runner = ctx.runner
     table = runner.get(result.get("key"))
     if table is None:
@@ -456,30 +486,21 @@ def register_callbacks(app, ctx) -> None:
         Output(f"{P}-result", "data"),
         Output(f"{P}-message", "children", allow_duplicate=True),
         Output(f"{P}-message", "is_open", allow_duplicate=True),
+        Output(f"{P}-status", "children", allow_duplicate=True),
         Input(f"{P}-run", "n_clicks"),
         Input(f"{P}-autorun", "n_intervals"),
         [State(c, "value") for c in CONTROLS],
         State(f"{P}-lang", "data"),
         State(f"{P}-session", "data"),  # per page load: two people never share a job
-        background=True,
-        manager=ctx.manager,
-        progress=[Output(f"{P}-progress", "value"), Output(f"{P}-status", "children")],
-        progress_default=["0", ""],
-        running=[
-            (Output(f"{P}-run", "disabled"), True, False),
-            (Output(f"{P}-cancel", "disabled"), False, True),
-        ],
-        cancel=[Input(f"{P}-cancel", "n_clicks")],
-        interval=250,
-        prevent_initial_call=True,
+        **ui.background_options(P, ctx.manager),
     )
     def run(set_progress, _clicks, _auto, *values):
         lang = clean_lang(values[-2])
         try:
             state = state_from_values(list(values[:-2]))
         except ConfigError as exc:
-            set_progress(("0", ""))
-            return no_update, t("common.error", lang, message=str(exc)), True
+            message = t("common.error", lang, message=str(exc))
+            return no_update, message, True, message
         last = [-1]
 
         def tick(week: int, total: int) -> None:
@@ -500,20 +521,17 @@ def register_callbacks(app, ctx) -> None:
             if record["cached"]
             else t("common.computed", lang, seconds=f"{time.perf_counter() - started:.1f}")
         )
-        set_progress(
-            ("100", t("common.done", lang, what=f"{ui.state_summary(state, lang)}, {how}"))
-        )
-        return record, "", False
+        done = t("common.done", lang, what=f"{ui.state_summary(state, lang)}, {how}")
+        return record, "", False, done
 
     @app.callback(
         Output(f"{P}-status", "children", allow_duplicate=True),
-        Output(f"{P}-progress", "value", allow_duplicate=True),
         Input(f"{P}-cancel", "n_clicks"),
         State(f"{P}-lang", "data"),
         prevent_initial_call=True,
     )
     def cancelled(_n, lang):
-        return t("common.cancelled", clean_lang(lang)), "0"
+        return t("common.cancelled", clean_lang(lang))
 
     @app.callback(
         Output(f"{P}-results", "children"),

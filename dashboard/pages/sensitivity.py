@@ -97,7 +97,7 @@ def layout(lang: str = "nl", method: str | None = None, outcome: str | None = No
                         dbc.Button(
                             t("common.download_csv", lang),
                             id=f"{P}-csv",
-                            color="secondary",
+                            color="primary",
                             outline=True,
                             class_name="mt-4",
                         ),

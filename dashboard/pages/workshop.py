@@ -131,7 +131,7 @@ def layout(lang: str = "nl", case: str | None = None, **_q):
                                                 id=f"{P}-cancel",
                                                 n_clicks=0,
                                                 size="lg",
-                                                color="secondary",
+                                                color="primary",
                                                 outline=True,
                                                 disabled=True,
                                                 class_name="btn-xl",
@@ -146,13 +146,7 @@ def layout(lang: str = "nl", case: str | None = None, **_q):
                                         className="w-100 run-progress mt-3",
                                         **{"aria-label": t("common.progress", lang)},
                                     ),
-                                    html.Div(
-                                        "",
-                                        id=f"{P}-status",
-                                        className="fs-5",
-                                        role="status",
-                                        **{"aria-live": "polite"},
-                                    ),
+                                    ui.status_line(P, "", "fs-5"),
                                 ]
                             ),
                             class_name="h-100 workshop-card",
@@ -187,13 +181,7 @@ def layout(lang: str = "nl", case: str | None = None, **_q):
                         className="w-100 run-progress mt-3",
                         **{"aria-label": t("workshop.reveal", lang)},
                     ),
-                    html.Div(
-                        "",
-                        id=f"{P}-reveal-status",
-                        className="fs-5",
-                        role="status",
-                        **{"aria-live": "polite"},
-                    ),
+                    ui.status_line(f"{P}-reveal", "", "fs-5"),
                     html.Div(id=f"{P}-reveal-body"),
                 ],
                 className="mb-5",
@@ -356,24 +344,15 @@ def register_callbacks(app, ctx) -> None:
             return [no_update] * (1 + len(LEVELS))
         return [_story(case, clean_lang(lang))] + [mix_defaults(case)["types"][lv] for lv in LEVELS]
 
-    common = dict(background=True, manager=ctx.manager, prevent_initial_call=True)
-
     @app.callback(
         Output(f"{P}-result", "data"),
+        Output(f"{P}-status", "children"),
         Input(f"{P}-run", "n_clicks"),
         State(f"{P}-case", "value"),
         *[State(f"{P}-type-{lv}", "value") for lv in LEVELS],
         State(f"{P}-lang", "data"),
         State(f"{P}-session", "data"),
-        progress=[Output(f"{P}-progress", "value"), Output(f"{P}-status", "children")],
-        progress_default=["0", ""],
-        running=[
-            (Output(f"{P}-run", "disabled"), True, False),
-            (Output(f"{P}-cancel", "disabled"), False, True),
-        ],
-        cancel=[Input(f"{P}-cancel", "n_clicks")],
-        interval=250,
-        **common,
+        **ui.background_options(P, ctx.manager),
     )
     def run(set_progress, _n, case, *rest):
         *types, lang, _session = rest
@@ -381,8 +360,7 @@ def register_callbacks(app, ctx) -> None:
         try:
             state = workshop_state(case, types)
         except ConfigError as exc:
-            set_progress(("0", t("common.error", lang, message=str(exc))))
-            return no_update
+            return no_update, t("common.error", lang, message=str(exc))
 
         def tick(week, total):
             set_progress(
@@ -393,8 +371,7 @@ def register_callbacks(app, ctx) -> None:
             )
 
         record = run_job(ctx, state, tick=tick)
-        set_progress(("100", t("common.done", lang, what=ui.mix_label(state.mix, lang))))
-        return record
+        return record, t("common.done", lang, what=ui.mix_label(state.mix, lang))
 
     @app.callback(
         Output(f"{P}-outcome", "children"),
@@ -409,19 +386,15 @@ def register_callbacks(app, ctx) -> None:
 
     @app.callback(
         Output(f"{P}-reveal-body", "children"),
+        Output(f"{P}-reveal-status", "children"),
         Input(f"{P}-reveal", "n_clicks"),
         State(f"{P}-case", "value"),
         *[State(f"{P}-type-{lv}", "value") for lv in LEVELS],
         State(f"{P}-lang", "data"),
         State(f"{P}-session", "data"),
-        progress=[
-            Output(f"{P}-reveal-progress", "value"),
-            Output(f"{P}-reveal-status", "children"),
-        ],
-        progress_default=["0", ""],
-        running=[(Output(f"{P}-reveal", "disabled"), True, False)],
-        interval=400,
-        **common,
+        **ui.background_options(
+            f"{P}-reveal", ctx.manager, cancel=False, run_id=f"{P}-reveal", interval=400
+        ),
     )
     def reveal(set_progress, _n, case, *rest):
         *types, lang, _session = rest
@@ -429,7 +402,7 @@ def register_callbacks(app, ctx) -> None:
         try:
             state = workshop_state(case, types)
         except ConfigError as exc:
-            return dbc.Alert(t("common.error", lang, message=str(exc)), color="danger")
+            return dbc.Alert(t("common.error", lang, message=str(exc)), color="danger"), ""
 
         def tick(done, total):
             set_progress(
@@ -440,6 +413,5 @@ def register_callbacks(app, ctx) -> None:
             )
 
         coats = coat_sweep(ctx.runner, state.mix, REPS, state.weeks, seed=state.seed, tick=tick)
-        set_progress(("100", ""))
         chosen = {f"{lv}_type": ty for lv, ty in state.types}
-        return reveal_view(fit_scores(coats), chosen, lang)
+        return reveal_view(fit_scores(coats), chosen, lang), ""
