@@ -43,8 +43,8 @@ def _base(fig: go.Figure, height: int = 320, big: bool = False) -> go.Figure:
         template="simple_white",
         height=height,
         font={**FONT, "size": 20 if big else 14},
-        margin={"l": 60, "r": 20, "t": 30, "b": 50},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},
+        margin={"l": 60, "r": 20, "t": 20, "b": 40},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.3, "x": 0},
         hovermode="x unified",
         paper_bgcolor="white",
         plot_bgcolor="white",
@@ -85,7 +85,7 @@ def timeseries(
     fig = make_subplots(specs=[[{"secondary_y": bool(second)}]])
     for i, name in enumerate(main + second):
         on_second = name in second
-        y = table[name] * scale(name)
+        y = _smooth(table, name) * scale(name)
         fig.add_trace(
             go.Scatter(
                 x=table["week"],
@@ -105,7 +105,7 @@ def timeseries(
             fig.add_trace(
                 go.Scatter(
                     x=ref["week"],
-                    y=ref[name] * scale(name),
+                    y=_smooth(ref, name) * scale(name),
                     name=f"{label(name, lang)} ({t('common.reference', lang)})",
                     mode="lines",
                     line={"color": "#6c757d", "dash": "dot", "width": 1.5},
@@ -135,7 +135,8 @@ def timeseries(
             secondary_y=True,
             showgrid=False,
         )
-    _base(fig, 380 if big else 320, big)
+    _base(fig, 400 if big else 340, big)
+    fig.update_layout(margin={"b": 90 if big else 80})
     items = ", ".join(f"{label(n, lang)} {fmt(n, table[n].iloc[-1], lang)}" for n in main + second)
     caption = t("panel.caption", lang, title=title, items=items)
     if ref is not None:
@@ -146,6 +147,16 @@ def timeseries(
         )
         caption += t("panel.caption_ref", lang, items=ref_items)
     return fig, caption
+
+
+#: weekly counts turned into yearly rates jump from week to week; charts show a 4-week mean
+SMOOTHED = frozenset({"turnover_rate", "incidents_per_family_year"})
+
+
+def _smooth(table: pd.DataFrame, name: str) -> pd.Series:
+    if name in SMOOTHED:
+        return table[name].rolling(4, min_periods=1).mean()
+    return table[name]
 
 
 def _pressure_colour(value: float | None) -> str:
@@ -205,7 +216,7 @@ def rings(
         value = pressure[level]
         text = f"<b>{t(f'level.{level}', lang)}</b>"
         if levels and level in coat_of:
-            text += f"<br>{t('type.' + levels[coat_of[level]], lang)}"
+            text += f" · {t('type.' + levels[coat_of[level]], lang)}"
         text += "<br>" + (
             t("rings.no_data", lang)
             if value is None
@@ -214,7 +225,7 @@ def rings(
         if ref_pressure and value is not None and ref_pressure[level] is not None:
             delta = round((value - ref_pressure[level]) * 100)
             text += f" ({delta:+d})"
-        dark = value is not None and value > 0.62
+        dark = value is not None and value > 0.8  # white text only on the deep reds
         fig.add_annotation(
             x=0,
             y=y,
@@ -385,7 +396,11 @@ def kwadrant(grid: pd.DataFrame, outcome: str, lang: str) -> tuple[go.Figure, st
                     zmax=hi,
                     colorscale=colorscale,
                     showscale=(row == 1 and col == 3),
-                    colorbar={"title": {"text": label(outcome, lang)}, "len": 0.9},
+                    colorbar={
+                        "title": {"text": label(outcome, lang), "side": "right"},
+                        "len": 0.9,
+                        "x": 1.09,
+                    },
                     hovertemplate=(
                         f"{t('level.professional', lang)}: %{{x}}<br>"
                         f"{t('level.organisation', lang)}: %{{y}}<br>"
@@ -400,7 +415,7 @@ def kwadrant(grid: pd.DataFrame, outcome: str, lang: str) -> tuple[go.Figure, st
     fig.update_xaxes(title_text=t("level.professional", lang), row=3)
     fig.update_yaxes(title_text=t("level.organisation", lang), col=1)
     _base(fig, 720)
-    fig.update_layout(hovermode="closest", margin={"l": 110, "r": 60, "t": 50, "b": 70})
+    fig.update_layout(hovermode="closest", margin={"l": 110, "r": 150, "t": 50, "b": 70})
     best = grid.loc[grid["value"].idxmin()]
     worst = grid.loc[grid["value"].idxmax()]
     caption = t(

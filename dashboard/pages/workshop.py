@@ -87,7 +87,6 @@ def layout(lang: str = "nl", case: str | None = None, **_q):
                                                     for m in options
                                                 ],
                                                 class_name="fs-4 case-picker",
-                                                input_class_name="me-2",
                                             ),
                                         ]
                                     ),
