@@ -19,7 +19,7 @@ $(STAMP): $(PY) pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/mpgsim run baseline $(ARGS)
+	$(VENV)/bin/mpgsim dashboard $(ARGS)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff format --check .

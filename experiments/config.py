@@ -37,6 +37,8 @@ from sim.typology import LEVELS, Typology
 
 DEFAULT_WEEKS = 104
 DEFAULT_SEED = 1
+#: files in configs/ that describe the model or its validation, not scenarios
+NOT_SCENARIOS = {"typologies", "patterns", "calibration"}
 _TOP_KEYS = {"name", "description", "weeks", "seed", "types", "params", "extends", "case"}
 
 
@@ -82,7 +84,7 @@ class Scenario:
 def list_scenarios() -> list[str]:
     """Names of the scenarios in ``configs/`` (training cases as ``cases/NAME``)."""
     root = config_dir()
-    names = [p.stem for p in sorted(root.glob("*.toml")) if p.stem != "typologies"]
+    names = [p.stem for p in sorted(root.glob("*.toml")) if p.stem not in NOT_SCENARIOS]
     names += [f"cases/{p.stem}" for p in sorted((root / "cases").glob("*.toml"))]
     return names
 
@@ -126,7 +128,7 @@ def _resolve(name_or_path: str) -> Path:
         raise ConfigError("scenario", name_or_path, "no such file")
     root = config_dir()
     for path in (root / f"{name_or_path}.toml", root / "cases" / f"{name_or_path}.toml"):
-        if path.is_file() and path.stem != "typologies":
+        if path.is_file() and path.stem not in NOT_SCENARIOS:
             return path
     raise ConfigError("scenario", name_or_path, "known scenarios: " + ", ".join(list_scenarios()))
 

@@ -3,6 +3,39 @@
 See configs/calibration.toml for the procedure and docs/TRACE.md for the result.
 """
 
-CALIBRATION = {}
+CALIBRATION = {'date': '2026-11-22',
+ 'kept': 31,
+ 'reps': 2,
+ 'scenario': 'baseline',
+ 'seed': 20190201,
+ 'tried': 256,
+ 'weeks': 104}
 
-CALIBRATED = {}
+CALIBRATED = {'hv_threshold': {'high': 0.610829,
+                  'low': 0.541147,
+                  'prior': [0.5, 0.7],
+                  'value': 0.592475},
+ 'problem_drift': {'high': 0.003747,
+                   'low': 0.002397,
+                   'prior': [0.002, 0.004],
+                   'value': 0.002397},
+ 'public_cost_per_week': {'high': 4173.385047,
+                          'low': 2813.009332,
+                          'prior': [2500.0, 4500.0],
+                          'value': 2973.149758},
+ 'recovery_rate': {'high': 0.05988,
+                   'low': 0.037059,
+                   'prior': [0.035, 0.07],
+                   'value': 0.04351},
+ 'social_fte_per_100_families': {'high': 7.166595,
+                                 'low': 5.546593,
+                                 'prior': [5.5, 8.5],
+                                 'value': 6.002911},
+ 'specialist_capacity_per_100_families': {'high': 16.774317,
+                                          'low': 10.68407,
+                                          'prior': [10.0, 20.0],
+                                          'value': 10.68407},
+ 'stress_threshold': {'high': 0.534263,
+                      'low': 0.410137,
+                      'prior': [0.4, 0.6],
+                      'value': 0.468654}}

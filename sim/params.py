@@ -780,7 +780,7 @@ def _calibrated(p: Parameter) -> Parameter:
 PARAMETERS: Mapping[str, Parameter] = MappingProxyType(
     {p.name: _calibrated(p) for p in _DECLARATIONS}
 )
-DEFAULTS: Mapping[str, Any] = MappingProxyType({p.name: p.default for p in _DECLARATIONS})
+DEFAULTS: Mapping[str, Any] = MappingProxyType({p.name: p.default for p in PARAMETERS.values()})
 SENSITIVITY_DEFAULT: tuple[str, ...] = tuple(p.name for p in _DECLARATIONS if p.sensitivity)
 
 

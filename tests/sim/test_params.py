@@ -56,3 +56,13 @@ def test_params_are_immutable_and_complete():
     with pytest.raises(AttributeError):
         params.caseload_norm = 3
     assert params.replace(caseload_norm=12).caseload_norm == 12
+
+
+def test_calibrated_values_are_the_defaults_the_model_gets():
+    from sim.calibration import CALIBRATED
+
+    params = validate()
+    for name, found in CALIBRATED.items():
+        assert PARAMETERS[name].default == found["value"] == params[name]
+        assert PARAMETERS[name].source.startswith("calibrated")
+        assert PARAMETERS[name].plausible == (found["low"], found["high"])
