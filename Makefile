@@ -37,6 +37,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_model.py
 	$(PY) benchmarks/bench_sweep.py
+	$(PY) benchmarks/bench_dashboard.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

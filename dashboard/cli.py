@@ -13,6 +13,8 @@ import typer
 from experiments.cli import app
 from experiments.cli import main as _main
 
+DEFAULT_RESULTS = Path("results")
+
 
 @app.command("dashboard")
 def dashboard(
@@ -20,7 +22,10 @@ def dashboard(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8050,
     sweep: Annotated[
         Path | None,
-        typer.Option(help="Results folder with a kwadrant sweep and Sobol/Morris tables."),
+        typer.Option(
+            help="Results folder with a kwadrant sweep and Sobol/Morris tables "
+            "(default: ./results when it exists)."
+        ),
     ] = None,
     cache_dir: Annotated[Path | None, typer.Option(help="Result and job cache folder.")] = None,
     slots: Annotated[int | None, typer.Option(min=1, max=64, help="Simultaneous runs.")] = None,
@@ -34,6 +39,8 @@ def dashboard(
 
     from dashboard.app import create_app
 
+    if sweep is None and DEFAULT_RESULTS.is_dir():
+        sweep = DEFAULT_RESULTS  # where the README's sweep and sensitivity examples write
     dash_app = create_app(cache_dir=cache_dir, sweep_dir=sweep, slots=slots)
     dash_app.server.test_client().get("/")  # finish Dash's lazy setup before real traffic
     server = make_server(host, port, dash_app.server, threaded=True)

@@ -42,6 +42,8 @@ def slowed_model(delay: float, from_seed: int = 10):
     from experiments.single import run_scenario
 
     def simulate(scenario, seed, weeks=None, on_week=None):
+        simulate.calls.append((scenario.name, seed))
+
         def tick(week, total):
             if seed >= from_seed:
                 time.sleep(delay)
@@ -50,6 +52,7 @@ def slowed_model(delay: float, from_seed: int = 10):
 
         return run_scenario(scenario, seed=seed, weeks=weeks, on_week=tick)
 
+    simulate.calls = []  # every model run the app asked for, in order
     return simulate
 
 
@@ -101,6 +104,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class LiveUrl(str):
+    """The live server's address, carrying the model function the app was given."""
+
+    model = None
+
+
 @pytest.fixture(scope="session")
 def live_url(tmp_path_factory, store_dir):
     """One dashboard for all browser tests, served on 127.0.0.1 at a free port."""
@@ -108,8 +117,9 @@ def live_url(tmp_path_factory, store_dir):
 
     from dashboard.app import create_app
 
+    model = slowed_model(0.03)
     app = create_app(
-        simulate=slowed_model(0.03),
+        simulate=model,
         cache_dir=tmp_path_factory.mktemp("cache"),
         sweep_dir=store_dir,
         slots=2,
@@ -118,7 +128,9 @@ def live_url(tmp_path_factory, store_dir):
     server = make_server("127.0.0.1", _free_port(), app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = LiveUrl(f"http://127.0.0.1:{server.server_port}")
+    url.model = model
+    yield url
     server.shutdown()
 
 

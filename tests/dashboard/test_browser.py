@@ -72,16 +72,14 @@ def test_page_loads_clean_accessible_and_is_screenshotted(live_url, page, screen
     assert _axe(page) == []
 
 
-def test_first_page_shows_baseline_results_within_two_seconds(live_url, page):
-    # The browser has the app's scripts (4 MB of Dash and plotly.js) from an earlier visit;
-    # what is measured is the server: the baseline must be ready, not computed on opening.
-    _open(page, live_url + "/uitleg")
-    page.locator("#nav-scenario").click()
-    expect(page.locator("#sc-graph-stagnation .main-svg").first).to_be_visible()
-    started = time.perf_counter()
+def test_first_page_serves_precomputed_baseline_without_running_the_model(live_url, page):
+    # The baseline is computed at start-up, so opening the first page runs no model at all
+    # (the latency figure itself is measured in benchmarks/bench_dashboard.py, not here).
+    runs_before = len(live_url.model.calls)
     page.goto(live_url + "/")
-    expect(page.locator("#sc-graph-stagnation .main-svg").first).to_be_visible(timeout=2_000)
-    assert time.perf_counter() - started < 2.0
+    expect(page.locator("#sc-graph-stagnation .main-svg").first).to_be_visible()
+    expect(page.locator("#sc-graph-rings")).to_be_visible()
+    assert len(live_url.model.calls) == runs_before
 
 
 def test_scenario_runs_with_progress_and_charts_change(live_url, page):
