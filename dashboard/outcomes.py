@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.i18n import has, t
+from sim.measures import HEADLINE as MODEL_HEADLINE
 
 #: outcomes that are shares (0-1) and shown as percentages
 SHARES = frozenset(
@@ -31,7 +32,7 @@ SHARES = frozenset(
         "recovered_share",
         "returned_share",
         "fit_score",
-        "procesregie_capacity_share",
+        "procesregie_share",
         "policy_load",
         "pooled_funding_share",
         "motivation_mean",
@@ -67,7 +68,7 @@ BETTER = {
     "returned_share": -1,
     "cost_per_household_year": -1,
     "fit_score": 1,
-    "procesregie_capacity_share": 1,
+    "procesregie_share": 1,
     "signals_raised": 1,
     "signals_to_government": 1,
     "policy_load": -1,
@@ -82,22 +83,10 @@ BETTER = {
 }
 
 #: outcomes offered in pickers, in display order (filtered by what a table has)
-HEADLINE = (
-    "stagnation_rate",
-    "incidents_per_family_year",
-    "share_drang",
-    "share_dwang",
-    "caseload_mean",
-    "waitlist_length",
-    "waiting_weeks_mean",
-    "hv_prevalence",
-    "stress_prevalence",
-    "turnover_rate",
-    "trust_mean",
-    "recovered_share",
-    "returned_share",
-    "cost_per_household_year",
-    "fit_score",
+HEADLINE = tuple(
+    name
+    for name in MODEL_HEADLINE
+    if name == "stagnation_rate" or not name.startswith("stagnation_")
 )
 
 #: criteria of the workshop's "best-fitting coat" score

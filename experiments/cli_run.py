@@ -15,32 +15,13 @@ from experiments.config import list_scenarios, load_scenario
 from experiments.io import write_parquet
 from experiments.single import run_scenario, tidy
 from sim.errors import ConfigError
-from sim.measures import OUTCOMES
+from sim.measures import HEADLINE, OUTCOMES
 from sim.params import PARAMETERS, check_name
 
 console = Console(stderr=True)
 out = Console(width=None if Console().is_terminal else 110)
 
-SUMMARY = (
-    "stagnation_rate",
-    "stagnation_collaboration",
-    "stagnation_client",
-    "stagnation_offer",
-    "incidents_per_family_year",
-    "share_drang",
-    "share_dwang",
-    "caseload_mean",
-    "waitlist_length",
-    "waiting_weeks_mean",
-    "hv_prevalence",
-    "stress_prevalence",
-    "turnover_rate",
-    "trust_mean",
-    "recovered_share",
-    "returned_share",
-    "cost_per_household_year",
-    "fit_score",
-)
+SUMMARY = HEADLINE
 
 
 def parse_sets(sets: list[str] | None) -> dict[str, Any]:

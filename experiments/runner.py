@@ -28,6 +28,7 @@ import pandas as pd
 from experiments.design import tasks, varied_columns
 from experiments.executors import Engine
 from experiments.store import Store
+from experiments.tables import label
 
 RunFn = Callable[[dict[str, Any]], pd.DataFrame]
 Progress = Callable[[int, int], None]
@@ -169,7 +170,7 @@ def execute_batch(batch: list[dict[str, Any]], run_fn: RunFn, root: str) -> dict
         except (Exception, SystemExit) as exc:
             failures.append(_failure(task, exc))
             continue
-        weekly.append(_tidy(table, task))
+        weekly.append(label(table, task["run_id"], task["seed"], task["varied"]))
         summaries.append(summarise(table, task, time.perf_counter() - start))
     key = batch_key(batch)
     if failures:
@@ -200,16 +201,6 @@ def _failure(task: dict[str, Any], exc: BaseException) -> dict[str, Any]:
         "worker": f"{socket.gethostname()}:{os.getpid()}",
         "failed_at": pd.Timestamp.now(tz="UTC"),
     }
-
-
-def _tidy(table: pd.DataFrame, task: dict[str, Any]) -> pd.DataFrame:
-    """House format: run_id, seed, week, <varied parameters>, <outcomes>."""
-    out = table.copy()
-    out.insert(0, "run_id", task["run_id"])
-    out.insert(1, "seed", task["seed"])
-    for i, (name, value) in enumerate(task["varied"].items()):
-        out.insert(3 + i, name, value)
-    return out
 
 
 def summarise(table: pd.DataFrame, task: dict[str, Any], seconds: float) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from experiments.config import Scenario
 from experiments.ids import run_id
+from experiments.tables import label
 from sim.run import simulate
 
 LEADING = ("run_id", "seed", "week")
@@ -45,9 +46,4 @@ def tidy(
     varied: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Put a run's weekly table in the house format: run_id, seed, week, <varied>, <outcomes>."""
-    out = weekly.copy()
-    out.insert(0, "run_id", run_id(params, seed, weeks))
-    out.insert(1, "seed", int(seed))
-    for i, (name, value) in enumerate((varied or {}).items()):
-        out.insert(3 + i, name, value)
-    return out
+    return label(weekly, run_id(params, seed, weeks), seed, varied)

@@ -142,10 +142,11 @@ class Families:
 
     # --- rules (verbs), in the order the model calls them ------------------------------------
     def live(self) -> None:
-        """Let problems develop: life events, and untreated problems that worsen.
+        """Let problems develop: life events, and problems that worsen unless help outweighs it.
 
-        Worsening is logistic in severity and faster when basic needs are not in order and with
-        an intergenerational background; safety domains worsen faster with a deviant own norm.
+        Every problem drifts upwards (help, in :meth:`receive_help`, works against it). The drift
+        is logistic in severity and faster when basic needs are not in order and with an
+        intergenerational background; safety domains worsen faster with a deviant own norm.
         """
         p, rng = self.model.params, self.model.rng
         n = self.n
@@ -312,7 +313,10 @@ class Families:
         the client, the offer, or overruling.
         """
         p = self.model.params
+        # no fitting offer: on a waitlist, contra-indicated without maatwerk, or too little
+        # help reaching the family (overloaded or vacant positions)
         no_offer = self.waiting() | (self.contra & (fit.maatwerk(self.model, self) < 0.5))
+        no_offer |= self.active & (self.help < 0.25)
         indicators = np.stack(
             [self.collab_failed, self.cooperation() < 0.35, no_offer, self.overruled], axis=1
         )
@@ -339,7 +343,7 @@ class Families:
 
         Pressure combines incidents, safety severity and non-cooperation; the political climate
         sets the norm from which is intervened (CCV §3.2, §4.2). A handelingsverlegen
-        professional hesitates, and an unclear norm makes up- and down-scaling erratic.
+        professional hesitates, and an unclear norm makes up- and down-scaling slower.
         """
         p, rng, wf = self.model.params, self.model.rng, self.model.workforce
         incidents_per_year = self.incident_ema * 52

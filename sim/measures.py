@@ -14,7 +14,7 @@ from types import MappingProxyType
 import numpy as np
 
 from sim.domains import Cause, Frame, Sector, Status
-from sim.model import MpgModel
+from sim.model import WAIT_WINDOW_WEEKS, MpgModel
 
 METHODS_FIT = 0.7  # fit from which a professional would say its methods fit the family
 
@@ -78,7 +78,7 @@ def _professionals(m: MpgModel, attr: str) -> float:
 
 
 def _waiting_weeks(m: MpgModel) -> float:
-    waits = [w for _, ws in m.recent_waits for w in ws]
+    waits = [w for week, ws in m.recent_waits if week > m.week - WAIT_WINDOW_WEEKS for w in ws]
     return float(np.mean(waits)) if waits else 0.0
 
 
@@ -400,3 +400,25 @@ def _returned(m: MpgModel) -> float:
 
 OUTCOMES: Mapping[str, Outcome] = MappingProxyType({o.name: o for o in _OUTCOMES})
 OUTCOME_NAMES: tuple[str, ...] = tuple(OUTCOMES)
+
+#: The outcomes MODEL.md §5 names, in reading order: what a summary shows first.
+HEADLINE: tuple[str, ...] = (
+    "stagnation_rate",
+    "stagnation_collaboration",
+    "stagnation_client",
+    "stagnation_offer",
+    "incidents_per_family_year",
+    "share_drang",
+    "share_dwang",
+    "caseload_mean",
+    "waitlist_length",
+    "waiting_weeks_mean",
+    "hv_prevalence",
+    "stress_prevalence",
+    "turnover_rate",
+    "trust_mean",
+    "recovered_share",
+    "returned_share",
+    "cost_per_household_year",
+    "fit_score",
+)

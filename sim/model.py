@@ -162,12 +162,13 @@ class MpgModel(mesa.Model):
         )
 
     def _hire_all(self) -> None:
+        # the initial staff have been in post for up to five years, not all hired today
         for position in range(self.workforce.n):
-            self.hire(position)
+            self.hire(position, hired_week=-int(self.rng.integers(0, 260)))
 
-    def hire(self, position: int) -> Professional:
-        """Fill ``position`` with a new professional of a drawn type."""
-        prof = Professional(self, position, self.draw_type("professional"))
+    def hire(self, position: int, hired_week: int | None = None) -> Professional:
+        """Fill ``position`` with a professional of a drawn type (new, unless ``hired_week``)."""
+        prof = Professional(self, position, self.draw_type("professional"), hired_week)
         self.workforce.occupant[position] = prof
         return prof
 

@@ -377,7 +377,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         "per week",
         0.0,
         0.05,
-        "Weekly worsening of untreated problems (logistic in severity).",
+        "Weekly worsening of problems (logistic in severity); help works against it.",
         "free",
         group="family",
         sensitivity=True,

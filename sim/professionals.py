@@ -40,14 +40,14 @@ class Professional(mesa.Agent):
         chest_open: share of its treasure chest (schatkist) it dares to use this week.
     """
 
-    def __init__(self, model: MpgModel, position: int, type_: str):
+    def __init__(self, model: MpgModel, position: int, type_: str, hired_week: int | None = None):
         super().__init__(model)
         self.type = type_
         self.traits = model.typology.traits("professional", type_)
         self.position = position
         self.organisation = model.org_list[model.workforce.org[position]]
         self.sector = Sector(model.workforce.sector[position])
-        self.hired_week = model.week
+        self.hired_week = model.week if hired_week is None else hired_week
         self.stress = float(model.rng.uniform(0.2, 0.45))
         self.tolerance = float(model.rng.normal(0.0, 0.08))  # personal threshold for hesitance
         self.resilience = float(

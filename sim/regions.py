@@ -58,11 +58,9 @@ class Region(mesa.Agent):
         return len(self.pilots_end)
 
     @property
-    def base_capacity(self) -> float:
-        """Share of planned shared capacity realised: the base, minus what pilots take."""
-        return self.traits["base_capacity"] * max(
-            0.0, 1 - self.traits["pilot_base_cost"] * self.pilots
-        )
+    def pilot_room(self) -> float:
+        """Share of the shared capacity left after what running pilots take from the base."""
+        return max(0.0, 1 - self.traits["pilot_base_cost"] * self.pilots)
 
     @property
     def decision_weeks(self) -> float:
@@ -129,7 +127,8 @@ class Region(mesa.Agent):
         passes = fam.complexity[ready] >= threshold
         fam.escalation_week[ready[~passes]] = -1  # rejected; may be asked again later
         positions = wf.positions(model.zvh_of[self.index], Sector.COORDINATION)
-        limit = int(np.floor(model.params.regisseur_caseload * self.base_capacity + 0.5))
+        # the base sets how many coordinators there are (see MpgModel); pilots take from each
+        limit = int(np.floor(model.params.regisseur_caseload * self.pilot_room + 0.5))
         admitted = ready[passes]
         for f in admitted[np.argsort(-fam.complexity[admitted], kind="stable")]:
             pos = wf.assign(positions, limit)

@@ -1,8 +1,10 @@
 """The workforce: positions (formatieplaatsen) and who occupies them.
 
-Positions are fixed by the staffing parameters; professionals come and go. When a professional
-leaves, its families stay with the position but lose the relationship and get no hours until a
-new professional is hired after ``vacancy_weeks`` (MODEL.md §4.9).
+Positions are fixed by the staffing parameters (specialist care has places, not positions, and
+a region's Zorg- en Veiligheidshuis has no coordinators at zero procesregie capacity);
+professionals come and go. When a professional leaves, its families stay with the position but
+lose the relationship and get no hours until a new professional is hired after
+``vacancy_weeks`` (MODEL.md §4.9).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class Workforce(Table):
         )
         self.sector, self.org, self.region, self.norm = sector, org, region, norm.astype(float)
         self.occupant: list = [None] * n
+        self.left_this_week = 0
 
     def occupy(self, position: int) -> None:
         """Mark ``position`` as occupied (called by a newly hired professional)."""
@@ -55,6 +58,11 @@ class Workforce(Table):
         self.occupant[position] = None
         self.vacant_until[position] = model.week + model.params.vacancy_weeks
         self.leavers[position] += 1
+        self.left_this_week += 1
+        # what families felt from this person leaves with them until someone is hired
+        self.hours[position], self.structure[position] = 0.0, 0.5
+        self.flexibility[position], self.joint_goal[position] = 0.0, 0.5
+        self.hv[position], self.detection[position] = False, 0.0
         model.families.lose_professional(position)
 
     def count_caseloads(self, fam: Families, model: MpgModel) -> None:
@@ -99,8 +107,7 @@ class Workforce(Table):
 
     def fill_vacancies(self, model: MpgModel) -> None:
         """Hire into positions whose vacancy has run out; start a new week's leaver count."""
-        self.left_this_week = int(self.leavers.sum()) - getattr(self, "_leavers_seen", 0)
-        self._leavers_seen = int(self.leavers.sum())
+        self.left_this_week = 0
         ready = np.flatnonzero(~self.occupied & (self.vacant_until <= model.week))
         for position in ready:
             model.hire(int(position))
