@@ -230,6 +230,20 @@ def _step(low: float, high: float) -> float:
     return 0.01 if span <= 1 else 0.1 if span <= 20 else 1
 
 
+def csv_button(prefix: str, lang: str, md: int = 4) -> dbc.Col:
+    """The "Download CSV" button of a page, in a column aligned with the pickers beside it."""
+    return dbc.Col(
+        dbc.Button(
+            t("common.download_csv", lang),
+            id=f"{prefix}-csv",
+            color="primary",
+            outline=True,
+            class_name="mt-4",
+        ),
+        md=md,
+    )
+
+
 def progress(prefix: str, lang: str) -> html.Div:
     """Run and Cancel buttons, an accessible progress bar and a live status line."""
     return html.Div(

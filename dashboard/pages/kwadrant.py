@@ -101,16 +101,7 @@ def layout(lang: str = "nl", mix: str | None = None, outcome: str | None = None,
                         ),
                         md=4,
                     ),
-                    dbc.Col(
-                        dbc.Button(
-                            t("common.download_csv", lang),
-                            id=f"{P}-csv",
-                            color="primary",
-                            outline=True,
-                            class_name="mt-4",
-                        ),
-                        md=4,
-                    ),
+                    ui.csv_button(P, lang),
                 ]
             ),
             html.Div(body(ctx, mix, outcome, lang), id=f"{P}-body"),

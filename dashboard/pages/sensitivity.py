@@ -93,16 +93,7 @@ def layout(lang: str = "nl", method: str | None = None, outcome: str | None = No
                         ),
                         md=5,
                     ),
-                    dbc.Col(
-                        dbc.Button(
-                            t("common.download_csv", lang),
-                            id=f"{P}-csv",
-                            color="primary",
-                            outline=True,
-                            class_name="mt-4",
-                        ),
-                        md=4,
-                    ),
+                    ui.csv_button(P, lang),
                 ]
             ),
             html.Div(_body(tables, method, outcome, lang), id=f"{P}-body"),
