@@ -218,7 +218,7 @@ def _run(store, design, engine, workers, scheduler, shard_spec, batch, retry_fai
         )
     console.print(
         f"{report.done} done, {report.failed} failed in {report.seconds:.1f} s "
-        f"({report.runs_per_second:.1f} runs/s on {eng.workers} {eng.name} worker(s))"
+        f"({report.runs_per_second:.1f} runs/s; engine {eng.name}, {eng.workers} worker(s))"
     )
     if report.failed:
         console.print(
