@@ -363,7 +363,10 @@ def kwadrant(grid: pd.DataFrame, outcome: str, lang: str) -> tuple[go.Figure, st
         horizontal_spacing=0.04,
         vertical_spacing=0.07,
         column_titles=[f"{t('level.region', lang)}: {t('type.' + x, lang)}" for x in TYPES],
-        row_titles=[f"{t('level.political_climate', lang)}: {t('type.' + x, lang)}" for x in TYPES],
+        # two lines: one rotated line is taller than its row and runs into the next title
+        row_titles=[
+            f"{t('level.political_climate', lang)}:<br>{t('type.' + x, lang)}" for x in TYPES
+        ],
     )
     k = scale(outcome)
     lo, hi = grid["value"].min() * k, grid["value"].max() * k

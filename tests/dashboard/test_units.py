@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import time
+from pathlib import Path
 
 import diskcache
 import numpy as np
@@ -171,3 +173,21 @@ def test_missing_or_broken_store_is_empty_not_an_error(tmp_path):
     (tmp_path / "parts" / "part-x.parquet").write_text("not parquet")
     assert sweep_runs(tmp_path).empty and sweep_runs(None).empty
     assert sensitivity_tables(tmp_path / "nowhere") == {}
+
+
+# --- assets --------------------------------------------------------------------------------
+
+
+def _plotly_js_version(path: Path) -> str:
+    head = path.read_text(encoding="utf-8")[:200]
+    return re.search(r"plotly\.js(?: \([^)]*\))? v(\S+)", head).group(1)
+
+
+def test_vendored_plotly_bundle_matches_the_plotly_package():
+    # dcc.Graph uses window.Plotly when a page already has it; the cartesian bundle in assets/
+    # must be the plotly.js the Python package writes figures for.
+    import plotly
+
+    vendored = Path(figures.__file__).with_name("assets") / "plotly-cartesian.min.js"
+    shipped = Path(plotly.__file__).with_name("package_data") / "plotly.min.js"
+    assert _plotly_js_version(vendored) == _plotly_js_version(shipped)
