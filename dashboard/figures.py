@@ -8,6 +8,7 @@ colour-blind readers) and series also differ in line style, so colour is never t
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping
 
 import pandas as pd
@@ -330,7 +331,9 @@ def bands(
         fig.add_hline(y=0, line={"color": "#343a40", "width": 1})
     title = label(outcome, lang)
     unit = "%-pt" if diff and outcome in SHARES else ("%" if outcome in SHARES else "")
-    fig.update_yaxes(title_text=f"{'Δ ' if diff else ''}{title}{f' ({unit})' if unit else ''}")
+    axis = f"{'Δ ' if diff else ''}{title}{f' ({unit})' if unit else ''}"
+    # a long outcome name on one rotated line is taller than the plot and gets cut off
+    fig.update_yaxes(title_text="<br>".join(textwrap.wrap(axis, 24)), automargin=True)
     fig.update_xaxes(title_text=t("common.week", lang))
     _base(fig, 340)
     items = ", ".join(

@@ -28,6 +28,13 @@ def choices(tables: dict) -> tuple[list[str], dict[str, list[str]]]:
     return methods, {m: sorted(tables[m]["outcome"].astype(str).unique()) for m in methods}
 
 
+def outcome_options(tables: dict, method, current, lang: str) -> tuple[list[dict], str | None]:
+    """The outcome choices of ``method`` and the one to show: ``current`` if it has it."""
+    outcomes = choices(tables)[1].get(method, [])
+    options = [{"label": label(o, lang), "value": o} for o in outcomes]
+    return options, current if current in outcomes else (outcomes[0] if outcomes else None)
+
+
 def view(tables: dict, method, outcome, lang: str):
     """Figure, caption and shown table for one method and outcome (None when not present)."""
     if method not in tables:
@@ -111,9 +118,11 @@ def _body(tables, method, outcome, lang):
 
 
 def register_callbacks(app, ctx) -> None:
-    """Redraw on a new method or outcome; download the shown table."""
+    """Offer the chosen method's outcomes; redraw on a new outcome; download the shown table."""
 
     @app.callback(
+        Output(f"{P}-outcome", "options"),
+        Output(f"{P}-outcome", "value"),
         Output(f"{P}-body", "children"),
         Input(f"{P}-method", "value"),
         Input(f"{P}-outcome", "value"),
@@ -121,7 +130,12 @@ def register_callbacks(app, ctx) -> None:
         prevent_initial_call=True,
     )
     def redraw(method, outcome, lang):
-        return _body(sensitivity_tables(ctx.sweep_dir), method, outcome, clean_lang(lang))
+        # One callback: a method's outcome list can differ (Morris and Sobol runs need not
+        # share outcomes), so the list, the choice and the chart change together.
+        lang = clean_lang(lang)
+        tables = sensitivity_tables(ctx.sweep_dir)
+        options, outcome = outcome_options(tables, method, outcome, lang)
+        return options, outcome, _body(tables, method, outcome, lang)
 
     @app.callback(
         Output(f"{P}-download", "data"),

@@ -191,3 +191,17 @@ def test_vendored_plotly_bundle_matches_the_plotly_package():
     vendored = Path(figures.__file__).with_name("assets") / "plotly-cartesian.min.js"
     shipped = Path(plotly.__file__).with_name("package_data") / "plotly.min.js"
     assert _plotly_js_version(vendored) == _plotly_js_version(shipped)
+
+
+def test_switching_method_offers_that_methods_outcomes():
+    from dashboard.pages.sensitivity import outcome_options
+
+    tables = {
+        "sobol": pd.DataFrame({"outcome": ["stagnation_rate", "trust_mean"]}),
+        "morris": pd.DataFrame({"outcome": ["hv_prevalence", "trust_mean"]}),
+    }
+    options, value = outcome_options(tables, "morris", "stagnation_rate", "en")
+    assert [o["value"] for o in options] == ["hv_prevalence", "trust_mean"]
+    assert value == "hv_prevalence"  # the old choice is not there: the first one is shown
+    assert outcome_options(tables, "morris", "trust_mean", "en")[1] == "trust_mean"
+    assert outcome_options(tables, "unknown", "trust_mean", "en") == ([], None)
