@@ -486,7 +486,7 @@ def sensitivity(table: pd.DataFrame, method: str, lang: str) -> tuple[go.Figure,
     fig.update_layout(hovermode="closest", margin={"l": 220, "r": 20, "t": 20, "b": 60})
     top = table.sort_values(order, ascending=False).head(3)
     items = ", ".join(
-        f"{_param_label(p, lang)} ({v:.2f})"
+        f"{_param_label(p, lang)} ({fmt('index', v, lang)})"
         for p, v in zip(top["parameter"], top[order], strict=True)
     )
     return fig, t("sensitivity.caption", lang, items=items)

@@ -113,7 +113,8 @@ def sensitivity_tables(root: str | Path | None) -> dict[str, pd.DataFrame]:
             }
         )
         frames = []
-        for path in paths:
+        # a convergence table repeats every index at smaller N: the page shows the final one
+        for path in (p for p in paths if "convergence" not in p.stem):
             table = _read_many([path])
             if columns <= set(table.columns):
                 if "outcome" not in table.columns:
@@ -122,5 +123,12 @@ def sensitivity_tables(root: str | Path | None) -> dict[str, pd.DataFrame]:
                     )
                 frames.append(table)
         if frames:
-            found[method] = pd.concat(frames, ignore_index=True)
+            found[method] = _largest_n(pd.concat(frames, ignore_index=True))
     return found
+
+
+def _largest_n(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per outcome and parameter: the one from the largest sample (N or r)."""
+    if "n" in table.columns:
+        table = table.sort_values("n", kind="stable")
+    return table.drop_duplicates(["outcome", "parameter"], keep="last").reset_index(drop=True)

@@ -205,3 +205,18 @@ def test_switching_method_offers_that_methods_outcomes():
     assert value == "hv_prevalence"  # the old choice is not there: the first one is shown
     assert outcome_options(tables, "morris", "trust_mean", "en")[1] == "trust_mean"
     assert outcome_options(tables, "unknown", "trust_mean", "en") == ([], None)
+
+
+def test_sensitivity_shows_the_final_indices_not_the_convergence_steps(tmp_path):
+    # the layout `mpgsim sensitivity sobol --out DIR` writes
+    results = tmp_path / "sobol" / "results"
+    results.mkdir(parents=True)
+    row = {"outcome": "stagnation_rate", "S1": 0.5, "S1_conf": 0.1, "ST": 0.6, "ST_conf": 0.1}
+    final = pd.DataFrame([{**row, "parameter": p, "n": 64} for p in ("a", "b")])
+    steps = pd.DataFrame(
+        [{**row, "parameter": p, "n": n, "ST": n / 100} for n in (16, 32, 64) for p in ("a", "b")]
+    )
+    final.to_parquet(results / "sobol.parquet")
+    steps.to_parquet(results / "sobol_convergence.parquet")
+    shown = sensitivity_tables(tmp_path)["sobol"]
+    assert sorted(shown["parameter"]) == ["a", "b"] and (shown["ST"] == 0.6).all()
