@@ -169,7 +169,7 @@ def create_app(
 
     if warm:
         started = time.perf_counter()
-        for module in (scenario, compare):
+        for module in (scenario, compare, kwadrant):
             module.warm_up(ctx)
         ctx.warmup_seconds = time.perf_counter() - started
     return app

@@ -7,6 +7,7 @@ gives an empty result (and the page an explanatory empty state), never an except
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -27,25 +28,57 @@ def _read_many(paths: list[Path]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def find_store(root: str | Path | None) -> Path | None:
-    """The kwadrant store in ``root``: ``root`` itself or ``root/kwadrant`` (the CLI default)."""
-    if not root:
-        return None
-    for candidate in (Path(root), Path(root) / "kwadrant"):
-        if (candidate / "design.parquet").exists() or (candidate / "parts").is_dir():
-            return candidate
-    return None
+def _is_store(path: Path) -> bool:
+    return (path / "design.parquet").exists() or (path / "parts").is_dir()
+
+
+def find_stores(root: str | Path | None) -> list[Path]:
+    """The experiment stores in ``root``: ``root`` itself, or the stores one level below it.
+
+    ``mpgsim dashboard`` points at ``./results`` by default, where each sweep has its own
+    directory (``results/kwadrant``, ``results/kw``, ...); all of them are read together.
+    """
+    if not root or not Path(root).is_dir():
+        return []
+    root = Path(root)
+    if _is_store(root):
+        return [root]
+    return sorted(p for p in root.iterdir() if p.is_dir() and _is_store(p))
 
 
 def sweep_runs(root: str | Path | None) -> pd.DataFrame:
     """One row per stored run with the four type columns, ``scenario`` and outcome means.
 
-    Uses the per-run summaries (``runs/``) when present, else the weekly rows (``parts/``)
-    averaged over each run's last 52 weeks. Returns an empty frame when nothing is usable.
+    Reads every kwadrant store found by :func:`find_stores`; a run stored twice (the same
+    run id in two sweeps) counts once. Returns an empty frame when nothing is usable.
     """
-    root = find_store(root)
-    if root is None:
+    frames = [_store_runs(store, _signature(store)) for store in find_stores(root)]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
         return pd.DataFrame()
+    return pd.concat(frames, ignore_index=True).drop_duplicates("run_id", ignore_index=True)
+
+
+def _signature(store: Path) -> tuple:
+    """What identifies a store's content: its files' names, sizes and times."""
+    files = [store / "design.parquet", *(store / "runs").glob("*"), *(store / "parts").glob("*")]
+    return tuple((f.name, st.st_size, st.st_mtime_ns) for f in files if (st := _stat(f)))
+
+
+def _stat(path: Path):
+    try:
+        return path.stat()
+    except OSError:
+        return None
+
+
+@functools.lru_cache(maxsize=16)
+def _store_runs(root: Path, signature: tuple) -> pd.DataFrame:
+    """The runs of one store; cached on its signature, so a page load reads no unchanged file.
+
+    Uses the per-run summaries (``runs/``) when present, else the weekly rows (``parts/``)
+    averaged over each run's last 52 weeks.
+    """
     runs = _read_many(sorted((root / "runs").glob("*.parquet")))
     if runs.empty:
         weekly = _read_many(sorted((root / "parts").glob("*.parquet")))

@@ -34,6 +34,11 @@ LIVE_WEEKS = 52
 COMMAND = "mpgsim sweep kwadrant --out results/kwadrant"
 
 
+def warm_up(ctx) -> None:
+    """Read the stored sweeps now (a large store takes seconds), so the page opens at once."""
+    sweep_runs(ctx.sweep_dir)
+
+
 def grid_for(ctx, mix: str, outcome: str) -> tuple[pd.DataFrame, str]:
     """The 81-cell grid and where it came from: "stored", "live" or "" (nothing yet)."""
     stored = kwadrant_grid(sweep_runs(ctx.sweep_dir), outcome, mix)

@@ -220,3 +220,15 @@ def test_sensitivity_shows_the_final_indices_not_the_convergence_steps(tmp_path)
     steps.to_parquet(results / "sobol_convergence.parquet")
     shown = sensitivity_tables(tmp_path)["sobol"]
     assert sorted(shown["parameter"]) == ["a", "b"] and (shown["ST"] == 0.6).all()
+
+
+def test_a_results_folder_with_several_sweeps_reads_them_all_once(store_dir, tmp_path):
+    import shutil
+
+    for name in ("kw", "kw_again"):  # the same runs stored twice count once
+        shutil.copytree(store_dir / "kwadrant", tmp_path / name)
+    (tmp_path / "notes").mkdir()
+    both = sweep_runs(tmp_path)
+    assert len(both) == len(sweep_runs(store_dir)) > 0
+    grid = kwadrant_grid(both, "stagnation_rate", "baseline")
+    assert len(grid) == 81 and (grid["n"] == 2).all()
