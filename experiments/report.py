@@ -186,9 +186,12 @@ def _sensitivity(store: Store, kind: str) -> list[str]:
     out = []
     for outcome, group in tables[kind].groupby("outcome"):
         out.append(f"<h2>{html.escape(str(outcome))}</h2>")
+        noise = group.noise_share.iloc[0]
+        # with one replication per row the noise cannot be separated from the signal
+        noise_text = "not measured (one replication)" if pd.isna(noise) else f"{noise:.3g}"
         out.append(
             f"<p>replications per sample row: {int(group.reps.iloc[0])}; noise share: "
-            f"{group.noise_share.iloc[0]:.3g}</p>"
+            f"{noise_text}</p>"
         )
         if kind == "sobol":
             out.append(_fig(sobol_bars(group, outcome)))
