@@ -95,3 +95,14 @@ def test_bad_parameters(names, match):
 def test_n_must_be_a_power_of_two(n):
     with pytest.raises(ConfigError, match="power of two"):
         sensitivity.check_power_of_two(n)
+
+
+@pytest.mark.parametrize("method", ["sobol", "morris"])
+def test_report_draws_the_indices_of_a_sensitivity_store(tmp_path, method):
+    from experiments.report import write_report
+
+    store, _, _ = run_pipeline(tmp_path, method, 16)
+    page = write_report(store).read_text(encoding="utf-8")
+    assert page.count("plotly-graph-div") >= 2  # index bars plus convergence or mu*-sigma
+    assert "noise share: not measured (one replication)" in page
+    assert "<td>x1</td>" in page
