@@ -305,8 +305,12 @@ _LEGEND = (
 
 def _print_best(best: pd.DataFrame) -> None:
     grid = Table(title="best-fitting coat per outcome and family profile", title_justify="left")
-    grid.caption = "sure: the best coat's lead over the runner-up exceeds its paired 95% CI"
-    for col in ("scenario", "outcome", "better", "best", "mean ± CI", "2nd", "lead ± CI", "sure"):
+    grid.caption = (
+        "sure: the best coat's lead over the runner-up exceeds its paired 95% CI; "
+        "tied: coats (the best included) within the paired 95% CI of the best"
+    )
+    columns = ("scenario", "outcome", "better", "best", "mean ± CI", "2nd", "lead ± CI", "sure")
+    for col in (*columns, "tied"):
         grid.add_column(col)
     for _, r in best.iterrows():
         runner = "/".join(t[0].upper() for t in r.runner_up.split("/"))
@@ -319,6 +323,7 @@ def _print_best(best: pd.DataFrame) -> None:
             runner,
             _pm(r.lead, r.lead_ci95),
             "yes" if r.sure else "no",
+            str(r.get("tied", "")),
         )
     out.print(grid)
 

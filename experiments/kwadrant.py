@@ -6,7 +6,9 @@ replications with a 95% t-interval. The best-fitting coat per outcome and scenar
 profile) is the cell with the best mean; "how sure" compares its lead over the runner-up with
 the 95% interval of the paired difference (replication r of both cells shares its seed, so
 the difference is paired). This is a best-versus-runner-up check, not a correction for the
-80 comparisons the best cell won.
+80 comparisons the best cell won. ``tied`` counts the coats (the best included) whose paired
+difference from the best lies within its 95% interval: the coats that fit about as well, which
+is how a workshop should read the result when the best is not sure.
 """
 
 from __future__ import annotations
@@ -86,7 +88,7 @@ def _half_width(sd: pd.Series, n: pd.Series) -> pd.Series:
 
 
 def best_coats(runs: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
-    """Best and runner-up coat per scenario and outcome, with the lead and its paired CI."""
+    """Best and runner-up coat per scenario and outcome, the lead with its paired CI, ties."""
     table = cell_stats(runs, outcomes)
     rows = []
     for (scenario, outcome), group in table.groupby(["scenario", "outcome"], sort=True):
@@ -94,7 +96,8 @@ def best_coats(runs: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
         if len(ranked) < 2 or ranked["mean"].isna().all():
             continue
         best, second = ranked.iloc[0], ranked.iloc[1]
-        lead, lead_ci = _paired_lead(runs[runs.scenario == scenario], outcome, best, second)
+        gap, gap_ci = paired_gaps(runs[runs.scenario == scenario], outcome, best)
+        lead, lead_ci = abs(best["mean"] - second["mean"]), gap_ci.get(_key(second), np.nan)
         rows.append(
             {
                 "scenario": scenario,
@@ -109,24 +112,26 @@ def best_coats(runs: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
                 "lead": lead,
                 "lead_ci95": lead_ci,
                 "sure": bool(lead > lead_ci) if np.isfinite(lead_ci) else False,
+                "tied": int((gap.abs() <= gap_ci).sum()),
             }
         )
     return pd.DataFrame(rows)
 
 
-def _paired_lead(runs: pd.DataFrame, outcome: str, best, second) -> tuple[float, float]:
-    a = _cell_values(runs, best, outcome)
-    b = _cell_values(runs, second, outcome)
-    diff = (a - b).dropna()
-    lead = abs(best["mean"] - second["mean"])
-    if len(diff) < 2:
-        return lead, float("nan")
-    return lead, float(_half_width(pd.Series([diff.std()]), pd.Series([len(diff)])).iloc[0])
+def paired_gaps(runs: pd.DataFrame, outcome: str, best) -> tuple[pd.Series, pd.Series]:
+    """Every coat's mean paired difference from ``best`` and its 95% CI half-width.
+
+    Replication r of every cell shares its seed, so differences are taken per replication.
+    Both series are indexed by the four factor columns; the best's own gap is 0 with CI 0.
+    """
+    values = runs.pivot_table(index=list(FACTORS), columns="replication", values=outcome)
+    diff = values - values.loc[_key(best)]
+    n = diff.notna().sum(axis=1)
+    return diff.mean(axis=1), _half_width(diff.std(axis=1), n)
 
 
-def _cell_values(runs: pd.DataFrame, cell, outcome: str) -> pd.Series:
-    mask = np.logical_and.reduce([runs[f] == cell[f] for f in FACTORS])
-    return runs[mask].set_index("replication")[outcome]
+def _key(cell) -> tuple:
+    return tuple(cell[f] for f in FACTORS)
 
 
 def coat_label(cell, short: bool = False) -> str:

@@ -97,13 +97,19 @@ def _kwadrant(store: Store) -> list[str]:
         "lead",
         "lead_ci95",
         "sure",
+        "tied",
     ]
     out.append("<h2>Best-fitting coat per outcome and family profile</h2>")
     out.append(
         "<p>sure: the lead over the runner-up exceeds the 95% CI of the paired "
-        "difference (same seeds per replication).</p>"
+        "difference (same seeds per replication). tied: how many coats, the best included, "
+        "lie within the paired 95% CI of the best: they fit about as well.</p>"
     )
-    out.append(best[cols].to_html(index=False, float_format=lambda v: f"{v:.4g}"))
+    out.append(
+        best[[c for c in cols if c in best.columns]].to_html(
+            index=False, float_format=lambda v: f"{v:.4g}"
+        )
+    )
     return out
 
 

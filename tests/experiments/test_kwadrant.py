@@ -65,3 +65,14 @@ def test_direction():
     assert kwadrant.better("trust_mean") == "higher"
     assert kwadrant.better("fit_score") == "higher"
     assert kwadrant.better("cost_per_household_year") == "lower"
+
+
+def test_tied_counts_the_coats_within_the_paired_ci_of_the_best():
+    runs = synthetic_runs(0.05)
+    assert kwadrant.best_coats(runs, ["stagnation_rate"]).tied.iloc[0] == 1  # a clear winner
+    # Five coats identical replication by replication (paired difference 0), the rest far off.
+    noise = np.random.default_rng(2).normal(0, 0.01, len(runs))
+    index = runs.groupby(list(kwadrant.FACTORS), sort=False).ngroup()
+    runs["stagnation_rate"] = np.where(index < 5, 1.0 + runs.replication * 0.01, 2.0 + noise)
+    best = kwadrant.best_coats(runs, ["stagnation_rate"]).iloc[0]
+    assert best.tied == 5 and not best.sure
