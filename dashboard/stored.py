@@ -109,18 +109,42 @@ def kwadrant_grid(runs: pd.DataFrame, outcome: str, mix: str | None = None) -> p
     Filters on the ``scenario`` column when the store has one; a store without it is assumed
     to hold the baseline only.
     """
-    if runs.empty or outcome not in runs.columns:
+    if outcome not in runs.columns:
         return pd.DataFrame()
-    if mix is not None:
-        if "scenario" in runs.columns:
-            names = runs["scenario"].astype(str)
-            runs = runs[(names == mix) | (names == mix.split("/")[-1])]
-        elif mix != "baseline":
-            return pd.DataFrame()
+    runs = _for_mix(runs, mix)
     if runs.empty:
         return pd.DataFrame()
     grid = runs.groupby(TYPE_COLUMNS)[outcome].agg(["mean", "count"]).reset_index()
     return grid.rename(columns={"mean": "value", "count": "n"})
+
+
+def stored_coats(root: str | Path | None, mix: str, min_reps: int) -> pd.DataFrame:
+    """Every outcome's mean per coat for ``mix`` from the stored sweeps, with ``n``.
+
+    Empty unless all 81 coats are stored with at least ``min_reps`` replications each, so a
+    caller can fall back to computing the coats itself.
+    """
+    runs = _for_mix(sweep_runs(root), mix)
+    if runs.empty:
+        return pd.DataFrame()
+    outcomes = runs.select_dtypes("number").columns.difference(
+        ["seed", "sample_row", "replication", "weeks_averaged", "elapsed_s"]
+    )
+    grouped = runs.groupby(TYPE_COLUMNS)
+    coats = grouped[list(outcomes)].mean().join(grouped.size().rename("n")).reset_index()
+    if len(coats) < 81 or coats["n"].min() < min_reps:
+        return pd.DataFrame()
+    return coats
+
+
+def _for_mix(runs: pd.DataFrame, mix: str | None) -> pd.DataFrame:
+    """The runs of family mix ``mix`` (all runs when None)."""
+    if runs.empty or mix is None:
+        return runs
+    if "scenario" not in runs.columns:
+        return runs if mix == "baseline" else pd.DataFrame()
+    names = runs["scenario"].astype(str)
+    return runs[(names == mix) | (names == mix.split("/")[-1])]
 
 
 def sensitivity_tables(root: str | Path | None) -> dict[str, pd.DataFrame]:

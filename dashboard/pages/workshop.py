@@ -20,6 +20,7 @@ from dashboard.outcomes import PANELS
 from dashboard.pages.scenario import run_job
 from dashboard.runs import is_key
 from dashboard.state import cases, check_choice, default_state, mix_defaults, mixes, validate_state
+from dashboard.stored import stored_coats
 from sim.errors import ConfigError
 from sim.params import TYPES
 from sim.typology import LEVELS
@@ -258,6 +259,19 @@ def outcome_view(ctx, record: dict, lang: str):
     )
 
 
+def best_fit_coats(ctx, state, tick=None):
+    """All 81 coats for the case: from a stored sweep when it has them all, else computed.
+
+    A stored sweep (``mpgsim sweep kwadrant --scenario cases/...``) usually has more
+    replications than the :data:`REPS` computed here, and answers at once.
+    """
+    stored = stored_coats(ctx.sweep_dir, state.mix, min_reps=REPS)
+    if not stored.empty:
+        return stored.assign(source="stored")
+    coats = coat_sweep(ctx.runner, state.mix, REPS, state.weeks, seed=state.seed, tick=tick)
+    return coats.assign(source="live")
+
+
 def reveal_view(scores, chosen: dict[str, str], lang: str):
     """The best coat, the group's rank and distance, and the top five as a bar chart."""
     best = scores.iloc[0]
@@ -316,6 +330,15 @@ def reveal_view(scores, chosen: dict[str, str], lang: str):
                 id=f"{P}-rank",
             ),
             html.P(verdict, className="fs-3", id=f"{P}-distance"),
+            html.P(
+                t(
+                    f"workshop.source_{best.get('source', 'live')}",
+                    lang,
+                    reps=int(scores["n"].min()),
+                ),
+                className="text-body-secondary",
+                id=f"{P}-source",
+            ),
             ui.figure(
                 f"{P}-graph-top",
                 t("workshop.top5", lang),
@@ -411,6 +434,6 @@ def register_callbacks(app, ctx) -> None:
                 )
             )
 
-        coats = coat_sweep(ctx.runner, state.mix, REPS, state.weeks, seed=state.seed, tick=tick)
+        coats = best_fit_coats(ctx, state, tick)
         chosen = {f"{lv}_type": ty for lv, ty in state.types}
         return reveal_view(fit_scores(coats), chosen, lang), ""

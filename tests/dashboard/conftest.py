@@ -57,7 +57,11 @@ def slowed_model(delay: float, from_seed: int = 10):
 
 
 def write_store(root: Path) -> Path:
-    """A small stored sweep (81 coats x 2 seeds) and Sobol/Morris tables, as the CLI writes them."""
+    """A small stored sweep and a Sobol table, as the CLI writes them.
+
+    The sweep holds the baseline (81 coats x 2 seeds, innovating fits best) and the Anna case
+    (81 coats x 3 seeds, steadfast fits best: enough for the workshop to use it).
+    """
     rng = np.random.default_rng(3)
     kw = root / "kwadrant"
     (kw / "runs").mkdir(parents=True)
@@ -73,6 +77,19 @@ def write_store(root: Path) -> Path:
                     "stagnation_rate": 0.5 - 0.03 * inno + rng.normal(0, 0.01),
                     "trust_mean": 0.4 + 0.02 * inno,
                     "incidents_per_family_year": 0.7,
+                }
+            )
+    for i, coat in enumerate(all_coats()):  # a training case where steadfast fits best
+        for rep in range(3):
+            run_id = f"a{i:02d}{rep}"
+            design.append({"run_id": run_id, "scenario": "cases/anna", **coat})
+            steadfast = sum(v == "vasthoudend" for v in coat.values())
+            runs.append(
+                {
+                    "run_id": run_id,
+                    "stagnation_rate": 0.6 - 0.03 * steadfast + rng.normal(0, 0.01),
+                    "trust_mean": 0.3 + 0.02 * steadfast,
+                    "incidents_per_family_year": 0.9,
                 }
             )
     pd.DataFrame(design).to_parquet(kw / "design.parquet")

@@ -176,3 +176,19 @@ def test_kwadrant_cell_opens_as_scenario(live_url, page):
     page.locator("a", has_text="Open als scenario").first.click()
     expect(page).to_have_url(re.compile(r"/scenario\?mix=baseline&prof="))
     expect(page.locator("#sc-graph-rings")).to_be_visible()
+
+
+def test_workshop_reveals_the_best_coat_from_a_stored_sweep(live_url, page):
+    _open(page, live_url + "/workshop?case=cases/anna")
+    runs_before = len(live_url.model.calls)
+    page.locator("#ws-reveal").click()
+    expect(page.locator("#ws-source")).to_contain_text("opgeslagen sweep", timeout=20_000)
+    expect(page.locator("#ws-rank")).to_contain_text("van 81")
+    # the stored case makes steadfast fit best on every level
+    expect(page.locator("#ws-reveal-body .border-success")).to_contain_text("Vasthoudend")
+    assert (
+        page.locator("#ws-reveal-body .border-success strong").all_inner_texts()
+        == ["Vasthoudend"] * 4
+    )
+    assert len(live_url.model.calls) == runs_before  # nothing was computed
+    assert page.console_errors == []

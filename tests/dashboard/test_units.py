@@ -232,3 +232,20 @@ def test_a_results_folder_with_several_sweeps_reads_them_all_once(store_dir, tmp
     assert len(both) == len(sweep_runs(store_dir)) > 0
     grid = kwadrant_grid(both, "stagnation_rate", "baseline")
     assert len(grid) == 81 and (grid["n"] == 2).all()
+
+
+def test_workshop_takes_all_81_coats_from_a_stored_sweep_when_it_has_them(store_dir, monkeypatch):
+    from types import SimpleNamespace
+
+    from dashboard.pages import workshop
+    from dashboard.stored import stored_coats
+
+    coats = stored_coats(store_dir, "baseline", min_reps=2)
+    assert len(coats) == 81 and (coats["n"] == 2).all() and "stagnation_rate" in coats
+    assert stored_coats(store_dir, "baseline", min_reps=3).empty  # too few replications
+    assert stored_coats(store_dir, "cases/jesse", min_reps=1).empty  # not stored
+    monkeypatch.setattr(workshop, "REPS", 2)
+    ctx = SimpleNamespace(sweep_dir=store_dir, runner=None)  # no runner: nothing may run
+    state = SimpleNamespace(mix="baseline", weeks=104, seed=1)
+    chosen = workshop.best_fit_coats(ctx, state)
+    assert (chosen["source"] == "stored").all() and len(chosen) == 81
