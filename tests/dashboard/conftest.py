@@ -56,6 +56,25 @@ def slowed_model(delay: float, from_seed: int = 10):
     return simulate
 
 
+def _coat_runs(rng, scenario: str, prefix: str, reps: int, fits: str, level: float):
+    """Design rows and run summaries of 81 coats; the more levels of type ``fits``, the better."""
+    design, runs = [], []
+    for i, coat in enumerate(all_coats()):
+        for rep in range(reps):
+            run_id = f"{prefix}{i:02d}{rep}"
+            design.append({"run_id": run_id, "scenario": scenario, **coat})
+            k = sum(v == fits for v in coat.values())
+            runs.append(
+                {
+                    "run_id": run_id,
+                    "stagnation_rate": level - 0.03 * k + rng.normal(0, 0.01),
+                    "trust_mean": level - 0.1 + 0.02 * k,
+                    "incidents_per_family_year": level + 0.2,
+                }
+            )
+    return design, runs
+
+
 def write_store(root: Path) -> Path:
     """A small stored sweep and a Sobol table, as the CLI writes them.
 
@@ -65,33 +84,9 @@ def write_store(root: Path) -> Path:
     rng = np.random.default_rng(3)
     kw = root / "kwadrant"
     (kw / "runs").mkdir(parents=True)
-    design, runs = [], []
-    for i, coat in enumerate(all_coats()):
-        for rep in range(2):
-            run_id = f"r{i:02d}{rep}"
-            design.append({"run_id": run_id, "scenario": "baseline", **coat})
-            inno = sum(v == "innoverend" for v in coat.values())
-            runs.append(
-                {
-                    "run_id": run_id,
-                    "stagnation_rate": 0.5 - 0.03 * inno + rng.normal(0, 0.01),
-                    "trust_mean": 0.4 + 0.02 * inno,
-                    "incidents_per_family_year": 0.7,
-                }
-            )
-    for i, coat in enumerate(all_coats()):  # a training case where steadfast fits best
-        for rep in range(3):
-            run_id = f"a{i:02d}{rep}"
-            design.append({"run_id": run_id, "scenario": "cases/anna", **coat})
-            steadfast = sum(v == "vasthoudend" for v in coat.values())
-            runs.append(
-                {
-                    "run_id": run_id,
-                    "stagnation_rate": 0.6 - 0.03 * steadfast + rng.normal(0, 0.01),
-                    "trust_mean": 0.3 + 0.02 * steadfast,
-                    "incidents_per_family_year": 0.9,
-                }
-            )
+    design, runs = _coat_runs(rng, "baseline", "r", reps=2, fits="innoverend", level=0.5)
+    more_design, more_runs = _coat_runs(rng, "cases/anna", "a", 3, fits="vasthoudend", level=0.6)
+    design, runs = design + more_design, runs + more_runs
     pd.DataFrame(design).to_parquet(kw / "design.parquet")
     pd.DataFrame(runs).to_parquet(kw / "runs" / "part-a.parquet")
     names = ["caseload_norm", "procesregie_capacity_share", "pooled_funding", "information_sharing"]
