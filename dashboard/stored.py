@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from experiments.tables import numeric_outcomes
 from sim.typology import LEVELS
 
 TYPE_COLUMNS = [f"{level}_type" for level in LEVELS]
@@ -127,11 +128,8 @@ def stored_coats(root: str | Path | None, mix: str, min_reps: int) -> pd.DataFra
     runs = _for_mix(sweep_runs(root), mix)
     if runs.empty:
         return pd.DataFrame()
-    outcomes = runs.select_dtypes("number").columns.difference(
-        ["seed", "sample_row", "replication", "weeks_averaged", "elapsed_s"]
-    )
     grouped = runs.groupby(TYPE_COLUMNS)
-    coats = grouped[list(outcomes)].mean().join(grouped.size().rename("n")).reset_index()
+    coats = grouped[numeric_outcomes(runs)].mean().join(grouped.size().rename("n")).reset_index()
     if len(coats) < 81 or coats["n"].min() < min_reps:
         return pd.DataFrame()
     return coats

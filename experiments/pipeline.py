@@ -21,6 +21,7 @@ from experiments.executors import Engine
 from experiments.io import write_parquet
 from experiments.runner import RunFn, RunReport, run_design
 from experiments.store import Store
+from experiments.tables import numeric_outcomes
 from sim.errors import ConfigError
 
 
@@ -87,18 +88,13 @@ def analyse_kwadrant(
     runs = runs[runs.design_kind == "kwadrant"]
     if runs.empty:
         raise ConfigError("results", str(store.root), "no finished kwadrant runs yet")
-    chosen = list(outcomes or _numeric_outcomes(runs))
+    chosen = list(outcomes or numeric_outcomes(runs))
     tables = {
         "kwadrant_cells": kwadrant.cell_stats(runs, chosen),
         "kwadrant_best": kwadrant.best_coats(runs, chosen),
     }
     _save(store, tables)
     return tables
-
-
-def _numeric_outcomes(runs: pd.DataFrame) -> list[str]:
-    skip = {"seed", "sample_row", "replication", "weeks_averaged", "elapsed_s"}
-    return [c for c in runs.select_dtypes("number").columns if c not in skip]
 
 
 def _save(store: Store, tables: dict[str, pd.DataFrame]) -> None:

@@ -18,3 +18,12 @@ def label(
     for i, (name, value) in enumerate((varied or {}).items()):
         out.insert(3 + i, name, value)
     return out
+
+
+#: Numeric columns of a run-summary table that describe the run, not its outcome.
+RUN_BOOKKEEPING = frozenset({"seed", "sample_row", "replication", "weeks_averaged", "elapsed_s"})
+
+
+def numeric_outcomes(runs: pd.DataFrame) -> list[str]:
+    """The outcome columns of a table of run summaries (numbers, minus run bookkeeping)."""
+    return [c for c in runs.select_dtypes("number").columns if c not in RUN_BOOKKEEPING]
