@@ -16,8 +16,7 @@ import mesa
 if TYPE_CHECKING:
     from sim.model import MpgModel
 
-POOLING_STEP = 0.01  # pooled share added per picked-up signal at full pooling drive
-CAPACITY_STEP = 0.005  # specialist capacity added per picked-up signal at no pooling drive
+CAPACITY_CAP = 2.0  # signals can at most double specialist capacity: places need staff to fill
 
 
 class PoliticalClimate(mesa.Agent):
@@ -49,22 +48,28 @@ class PoliticalClimate(mesa.Agent):
 
         Results won earlier are carried forward only in part (``carry_forward``).
         """
-        if self.model.rng.random() >= self.traits["priority_shifts_per_year"] / 52:
+        model = self.model
+        if model.rng.random() >= self.traits["priority_shifts_per_year"] / 52:
             return
         self.shifts += 1
+        model.flows.add("priority_shifts", 1)
         keep = self.traits["carry_forward"]
-        base = self.model.params.pooled_funding
+        base = model.params.pooled_funding
         self.pooled_funding = base + (self.pooled_funding - base) * keep
         self.capacity_factor = 1 + (self.capacity_factor - 1) * keep
-        self.model.organisations.do("absorb_priority_shift")
-        self.model.regions.do("absorb_priority_shift")
+        model.org_table.absorb_priority_shift(model.params)
+        model.regions.do("absorb_priority_shift")
 
     def receive_signal(self) -> None:
         """A blind spot from practice arrives; if picked up, money or capacity follows."""
         self.signals_received += 1
+        self.model.flows.add("signals_to_government", 1)
+        p = self.model.params
         if self.model.rng.random() >= self.traits["signal_uptake"]:
             return
         self.signals_picked_up += 1
         drive = self.traits["pooling_drive"]
-        self.pooled_funding = min(1.0, self.pooled_funding + POOLING_STEP * drive)
-        self.capacity_factor = min(2.0, self.capacity_factor + CAPACITY_STEP * (1 - drive))
+        self.pooled_funding = min(1.0, self.pooled_funding + p.pooling_per_signal * drive)
+        self.capacity_factor = min(
+            CAPACITY_CAP, self.capacity_factor + p.capacity_per_signal * (1 - drive)
+        )

@@ -3,6 +3,10 @@
 Every family updates every week, so the population's state lives in arrays (one row per
 family) and its rules are vectorised methods of :class:`Families`, named as verbs. A
 :class:`Family` Mesa agent is a thin view on one row, for inspection and the dashboard.
+
+Every coefficient a rule uses is a declared parameter (``p.<name>``, see
+:mod:`sim.coefficients` and :mod:`sim.params`); the few numbers left in the code are named
+constants with their reason.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from sim.domains import (
     SAFETY,
     SPECIALIST,
     Cause,
+    D,
     Frame,
     Status,
 )
@@ -31,12 +36,19 @@ from sim.domains import (
 if TYPE_CHECKING:
     from sim.model import MpgModel
 
-ACTIVE = (Status.IN_CARE, Status.PROCESREGIE)
-HOURS_NEEDED = {"social": 2.0, "safety": 1.0}  # hours/week a family needs from each side
-SERIOUS = 0.5  # severity from which a domain counts as a serious problem
-PROGRESS_STEP = 0.01  # drop in mean severity that counts as progress
-CLOSURE_WEEKS = 8  # weeks below the closure burden before a case is closed
-TREATMENT_PAUSE_WEEKS = 26  # no re-referral to specialist care this soon after treatment
+SERIOUS = 0.5  # severity from which a domain counts as a serious problem (half of the scale)
+LOGISTIC_PEAK = 4.0  # 4 s (1 - s) is 1 at s = 0.5: problem_drift is the growth at mid severity
+NEUTRAL_NORM = 0.5  # own norm at which safety problems grow at the common pace
+LIFE_EVENT_SPREAD = 0.5  # a life event's bump is uniform within +-50% of its mean size
+INCIDENT_CAP_PER_WEEK = 3  # more incidents in one week add nothing to the risk estimate
+PROF_CHANGE_CAP = 2  # two changes of professional in a week hurt no more than two
+ONE_CONTACT_MAX_INVOLVED = 2  # up to two professionals still feel like one contact person
+JOINT_PLAN_MIN_INVOLVED = 3  # from three professionals on there is a joint plan to overrule
+COOPERATION_FLOOR = 0.05  # nobody is entirely beyond reach for good
+MEMBER_NOISE_SHARE = 0.5  # members differ around the family by half the families' spread
+ATTENTION_CAP = 1.0 + 0.3  # full social attention plus full safety attention, no more
+RETURN_HORIZON_WEEKS = 104  # returns are counted within two years of closure (as CBS-VT2023)
+TRAIT_SD = 0.12  # families differ in trust, motivation and norm by about a tenth of the scale
 
 
 class Families:
@@ -52,95 +64,183 @@ class Families:
         help_request: whether the family asks for help itself.
         status: :class:`~sim.domains.Status` of the case.
         frame: :class:`~sim.domains.Frame` (voluntary, drang, dwang).
-        stagnated, cause: whether an active case stagnates, and why (:class:`Cause`).
+        stagnated, cause: whether a case in view stagnates, and why (:class:`Cause`).
         social_pos, safety_pos, coord_pos: the positions (professionals) involved, -1 for none.
+        alliance: the working relationship with the social professional, [0, 1].
+        queued_week: week the family (re)joined the intake queue, -1 when not queued.
     """
 
     def __init__(self, model: MpgModel, region: np.ndarray, municipality: np.ndarray):
         self.model = model
-        p, rng = model.params, model.rng
         n = self.n = len(region)
         self.region = region
         self.municipality = municipality
         self.in_centre = model.municipality_is_centre[municipality]
         self.members = np.ones((n, len(MEMBERS)), dtype=bool)
-        self.members[:, 1] = rng.random(n) < p.partner_share
-        self.severity = self._initial_severity(rng, n)
-        self.trust = _around(rng, p.trust_initial, n)
-        self.motivation = _around(rng, p.motivation_initial, n)
-        self.own_norm = _around(rng, p.own_norm_initial, n)
-        self.intergenerational = _around(rng, p.intergenerational_initial, n)
-        self.help_request = rng.random(n) < p.help_request_share
-        self.motivation[self.help_request] = np.minimum(1, self.motivation[self.help_request] + 0.2)
-        self.status = np.where(
-            rng.random(n) < p.in_view_at_start, Status.SIGNALLED, Status.NOT_IN_VIEW
-        )
-        self.status = self.status.astype(np.int8)
+        self.severity = np.zeros((n, len(MEMBERS), N_DOMAINS))
+        for name in ("trust", "motivation", "own_norm", "intergenerational", "child_risk"):
+            setattr(self, name, np.zeros(n))
+        for name in ("trust_disposition",):
+            setattr(self, name, np.zeros(n))
+        self.help_request = np.zeros(n, dtype=bool)
+        self.status = np.zeros(n, dtype=np.int8)
         self.frame = np.zeros(n, dtype=np.int8)
         self._init_case_tracking(n)
-        self.refresh()
-        self.best_burden = self.burden.copy()
-        self.child_risk = self._child_target()
+        self.draw(np.arange(n))
+        self.start_in_view(model.rng.random(n) < model.params.in_view_at_start)
 
-    def _initial_severity(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def start_in_view(self, start: np.ndarray) -> None:
+        """Warm start: families in view at the start carry the risk and frame their problems
+        call for, as if they had been in view before, so the burn-in needs less time.
+
+        The risk estimate is the incident rate without help; the frame is the one the pressure
+        calls for (drang above the intervention norm, dwang above it plus the margin).
+        """
+        p = self.model.params
+        self.incident_ema[:] = np.minimum(self.incident_rate(), INCIDENT_CAP_PER_WEEK)
+        self.status[start] = Status.SIGNALLED
+        self.queued_week[start] = 0
+        self.entry_week[start] = 0
+        pressure = self.pressure()
+        framed = start & (pressure > p.intervention_norm)
+        self.frame[framed] = Frame.DRANG
+        self.frame[framed & (pressure > p.intervention_norm + p.frame_dwang_margin)] = Frame.DWANG
+
+    # --- a household's own traits -------------------------------------------------------------
+    def draw(self, idx: np.ndarray) -> None:
+        """Draw new households into rows ``idx`` from the scenario's family mix (not in view)."""
+        p, rng = self.model.params, self.model.rng
+        k = idx.size
+        self.members[idx] = True
+        self.members[idx, 1] = rng.random(k) < p.partner_share
+        self.severity[idx] = self._initial_severity(rng, k, self.members[idx])
+        self.trust[idx] = _around(rng, p.trust_initial, k)
+        self.trust_disposition[idx] = self.trust[idx]
+        self.motivation[idx] = _around(rng, p.motivation_initial, k)
+        self.own_norm[idx] = _around(rng, p.own_norm_initial, k)
+        self.intergenerational[idx] = _around(rng, p.intergenerational_initial, k)
+        self.help_request[idx] = rng.random(k) < p.help_request_share
+        asking = idx[self.help_request[idx]]
+        self.motivation[asking] = np.minimum(1, self.motivation[asking] + p.help_request_motivation)
+        self.status[idx] = Status.NOT_IN_VIEW
+        self.frame[idx] = Frame.VOLUNTARY
+        self._reset_case(idx)
+        self.refresh()
+        self.best_burden[idx] = self.burden[idx]
+        self.child_risk[idx] = self._child_target()[idx]
+
+    def _initial_severity(self, rng, k: int, members: np.ndarray) -> np.ndarray:
         p = self.model.params
         means = np.array([p[f"severity_{d}"] for d in DOMAINS])
-        complexity = 0.6 + 0.8 * rng.beta(2.0, 2.0, n)  # families differ in overall load
-        family = means * complexity[:, None] + rng.normal(0, p.severity_spread, (n, N_DOMAINS))
-        member_noise = rng.normal(0, p.severity_spread / 2, (n, len(MEMBERS), N_DOMAINS))
+        # families differ in overall load: a factor 1 +- family_load_spread (beta-shaped)
+        load = 1 + p.family_load_spread * (2 * rng.beta(2.0, 2.0, k) - 1)
+        family = means * load[:, None] + rng.normal(0, p.severity_spread, (k, N_DOMAINS))
+        noise_sd = p.severity_spread * MEMBER_NOISE_SHARE
+        member_noise = rng.normal(0, noise_sd, (k, len(MEMBERS), N_DOMAINS))
         sev = np.clip(family[:, None, :] * MEMBER_WEIGHT[None] + member_noise, 0, 1)
-        sev[~self.members] = 0.0
+        sev[~members] = 0.0
         return sev
 
     def _init_case_tracking(self, n: int) -> None:
-        self.stagnated = np.zeros(n, dtype=bool)
-        self.cause = np.zeros(n, dtype=np.int8)
-        self.stall_weeks = np.zeros(n, dtype=np.int16)
-        self.blockers = np.zeros((n, 4), dtype=float)  # EMA of collab, client, offer, overrule
-        self.low_weeks = np.zeros(n, dtype=np.int16)
-        self.social_pos = np.full(n, -1, dtype=np.int32)
-        self.safety_pos = np.full(n, -1, dtype=np.int32)
-        self.coord_pos = np.full(n, -1, dtype=np.int32)
-        self.extra_providers = np.zeros(n, dtype=np.int16)
-        self.referred_week = np.full(n, -1, dtype=np.int32)
-        self.treated_until = np.full(n, -1, dtype=np.int32)
+        int16 = ("stall_weeks", "low_weeks", "extra_providers", "n_involved", "returns")
+        int16 += ("incidents", "prof_changes")
+        for name in int16:
+            setattr(self, name, np.zeros(n, dtype=np.int16))
+        int32_unset = ("social_pos", "safety_pos", "coord_pos", "referred_week", "treated_until")
+        int32_unset += ("escalation_week", "escalated_week", "entry_week", "queued_week")
+        int32_unset += ("closed_week",)
+        for name in int32_unset:
+            setattr(self, name, np.full(n, -1, dtype=np.int32))
         self.no_referral_until = np.zeros(n, dtype=np.int32)
-        self.escalation_week = np.full(n, -1, dtype=np.int32)
-        self.escalated_week = np.full(n, -1, dtype=np.int32)
-        self.n_involved = np.zeros(n, dtype=np.int16)
-        self.returns = np.zeros(n, dtype=np.int16)
-        self.recovered = np.zeros(n, dtype=bool)
-        self.entry_week = np.full(n, -1, dtype=np.int32)
-        self.incidents = np.zeros(n, dtype=np.int16)
-        self.incident_ema = np.zeros(n, dtype=float)
-        self.prof_changes = np.zeros(n, dtype=np.int16)
-        self.crime_named = np.zeros(n, dtype=bool)
-        self.quick_win = np.zeros(n, dtype=bool)
-        self.collab_failed = np.zeros(n, dtype=bool)
+        for name in ("stagnated", "recovered", "crime_named", "quick_win", "collab_failed"):
+            setattr(self, name, np.zeros(n, dtype=bool))
         self.overruled = np.zeros(n, dtype=bool)
-        self.fit = np.zeros(n, dtype=float)
-        self.cost_week = np.zeros(n, dtype=float)
-        self.help = np.zeros(n, dtype=float)
+        self.cause = np.zeros(n, dtype=np.int8)
+        self.blockers = np.zeros((n, 4), dtype=float)  # EMA of collab, client, offer, overrule
+        for name in ("best_burden", "incident_ema", "fit", "help", "hours", "alliance"):
+            setattr(self, name, np.zeros(n, dtype=float))
+
+    def _reset_case(self, idx: np.ndarray) -> None:
+        """Forget everything about a case: a new household in these rows."""
+        for name in ("stall_weeks", "low_weeks", "extra_providers", "n_involved", "returns"):
+            getattr(self, name)[idx] = 0
+        self.incidents[idx] = 0
+        self.prof_changes[idx] = 0
+        self.release(idx)
+        for name in ("entry_week", "queued_week", "closed_week"):
+            getattr(self, name)[idx] = -1
+        self.no_referral_until[idx] = 0
+        for name in ("recovered", "quick_win", "collab_failed", "overruled"):
+            getattr(self, name)[idx] = False
+        self.blockers[idx] = 0.0
+        for name in ("incident_ema", "fit", "help", "hours", "alliance"):
+            getattr(self, name)[idx] = 0.0
 
     # --- derived state --------------------------------------------------------------------
+    @property
+    def active(self) -> np.ndarray:
+        """Families in care or under procesregie."""
+        return (self.status == Status.IN_CARE) | (self.status == Status.PROCESREGIE)
+
+    @property
+    def in_view(self) -> np.ndarray:
+        """Families the system knows of: queued at intake, in care or under procesregie."""
+        return (self.status >= Status.SIGNALLED) & (self.status <= Status.PROCESREGIE)
+
+    @property
+    def queued(self) -> np.ndarray:
+        """Families signalled and waiting at intake."""
+        return self.status == Status.SIGNALLED
+
+    def settled(self) -> np.ndarray:
+        """Families closed as recovered and still out of view."""
+        return (self.status == Status.CLOSED) & self.recovered
+
     def refresh(self) -> None:
-        """Recompute the per-family summaries the rules read (domain maxima, burden, flags)."""
+        """Recompute the per-family summaries of severity the rules read.
+
+        Complexity is a score, not a share: it is not clipped, so the most complex families
+        stay distinguishable from each other (clipping made a quarter of them equal).
+        """
+        p = self.model.params
         self.domain = self.severity.max(axis=1)
         self.burden = self.domain.mean(axis=1)
-        self.basic_ok = self.domain[:, BASIC].max(axis=1) < self.model.params.basic_needs_threshold
+        self.basic_ok = self.domain[:, BASIC].max(axis=1) < p.basic_needs_threshold
         self.safety_severity = self.domain[:, SAFETY].mean(axis=1)
-        self.n_serious = (self.domain >= SERIOUS).sum(axis=1)
+        serious = self.domain >= SERIOUS
+        self.n_serious = serious.sum(axis=1)
         self.contra = np.zeros(self.n, dtype=bool)
         for a, b in CONTRA_PAIRS:
-            self.contra |= (self.domain[:, a] >= SERIOUS) & (self.domain[:, b] >= SERIOUS)
-        self.complexity = np.clip(self.burden + 0.04 * self.n_serious + 0.15 * self.contra, 0, 1)
-        self.active = np.isin(self.status, ACTIVE)
+            self.contra |= serious[:, a] & serious[:, b]
+        self.complexity = (
+            self.burden
+            + p.complexity_per_serious * self.n_serious
+            + p.complexity_contra * self.contra
+        )
 
     def _child_target(self) -> np.ndarray:
-        child = self.severity[:, 2].mean(axis=1)
-        return np.clip(0.4 * child + 0.3 * self.safety_severity + 0.3 * self.own_norm, 0, 1)
+        p = self.model.params
+        w = np.array([p.child_risk_from_child, p.child_risk_from_safety, p.child_risk_from_norm])
+        routes = (self.severity[:, 2].mean(axis=1), self.safety_severity, self.own_norm)
+        # the three routes of intergenerational transfer, weighted and normalised to 0-1
+        return sum(wi * r for wi, r in zip(w, routes, strict=True)) / max(w.sum(), 1e-9)
 
     # --- rules (verbs), in the order the model calls them ------------------------------------
+    def renew(self) -> None:
+        """Households leave the population (children grow up, families move); new ones arrive.
+
+        A constant turnover keeps the population stationary, so a long run settles into a
+        steady state instead of ageing one cohort (NJi2017: the number of families is stable).
+        A family closed as recovered that stays out of view is no longer a multi-problem
+        family: it leaves the count faster (``recovered_exit_per_year``).
+        """
+        p, rng = self.model.params, self.model.rng
+        rate = p.family_turnover_per_year + p.recovered_exit_per_year * self.settled()
+        leaving = np.flatnonzero(rng.random(self.n) < rate / 52)
+        if leaving.size:
+            self.model.flows.add("households_renewed", leaving.size)
+            self.draw(leaving)
+
     def live(self) -> None:
         """Let problems develop: life events, and problems that worsen unless help outweighs it.
 
@@ -156,108 +256,86 @@ class Families:
             member = rng.integers(0, len(MEMBERS), idx.size)
             domain = rng.integers(0, N_DOMAINS, idx.size)
             hit = self.members[idx, member]
-            bump = rng.uniform(0.1, 0.3, idx.size) * hit
+            size = rng.uniform(1 - LIFE_EVENT_SPREAD, 1 + LIFE_EVENT_SPREAD, idx.size)
+            bump = p.life_event_severity * size * hit
             self.severity[idx, member, domain] = np.minimum(
                 1, self.severity[idx, member, domain] + bump
             )
-        pace = 0.6 + 0.6 * ~self.basic_ok + 0.4 * self.intergenerational
+        pace = 1 + p.drift_unmet_basic_needs * ~self.basic_ok
+        pace = pace + p.drift_intergenerational * self.intergenerational
         domain_pace = np.ones((n, N_DOMAINS))
-        domain_pace[:, SAFETY] = 0.7 + 0.6 * self.own_norm[:, None]
-        growth = p.problem_drift * 4 * self.severity * (1 - self.severity)
+        domain_pace[:, SAFETY] = np.maximum(
+            0, 1 + p.drift_own_norm * (self.own_norm - NEUTRAL_NORM)
+        )[:, None]
+        growth = p.problem_drift * LOGISTIC_PEAK * self.severity * (1 - self.severity)
         self.severity += growth * (pace[:, None] * domain_pace)[:, None, :]
         self.severity *= self.members[:, :, None]
         np.clip(self.severity, 0, 1, out=self.severity)
         self.refresh()
-        self.child_risk += 0.02 * (self._child_target() - self.child_risk)
+        self.child_risk += p.child_risk_adaptation * (self._child_target() - self.child_risk)
 
     def cause_incidents(self) -> None:
         """Draw safety and nuisance incidents from the imbalance between burden and support.
 
-        Escalation is a consequence of imbalance (disbalans, CCV §2.1): the more a family's
+        Escalation is a consequence of imbalance (disbalans, CCV2019 §2.1): the more a family's
         burden exceeds the help it effectively gets, the more incidents.
         """
-        p, rng = self.model.params, self.model.rng
+        rate = self.incident_rate()
+        self.incidents = self.model.rng.poisson(rate).astype(np.int16)
+        recent = np.minimum(self.incidents, INCIDENT_CAP_PER_WEEK)
+        self.incident_ema += self.model.params.incident_memory * (recent - self.incident_ema)
+
+    def incident_rate(self) -> np.ndarray:
+        """Expected incidents this week of each family, from its burden and effective help."""
+        p = self.model.params
         imbalance = np.clip(self.burden - self.help * self.fit, 0, 1)
-        rate = (p.incidents_per_year / 52) * (0.3 * self.burden + 0.7 * self.safety_severity)
-        rate *= (0.5 + 2.0 * imbalance) * (0.6 + 0.8 * self.own_norm)
-        self.incidents = rng.poisson(rate).astype(np.int16)
-        self.incident_ema += 0.1 * (np.minimum(self.incidents, 3) - self.incident_ema)
+        w = p.incident_burden_weight
+        rate = (p.incidents_per_year / 52) * (w * self.burden + (1 - w) * self.safety_severity)
+        rate = rate * (p.incident_base + p.incident_imbalance * imbalance)
+        rate *= np.maximum(0, 1 + p.incident_own_norm * (self.own_norm - NEUTRAL_NORM))
+        # a frame contains part of the unsafe behaviour: drang half as much as dwang
+        contained = p.frame_containment * np.array([0.0, 0.5, 1.0])[self.frame]
+        return rate * (1 - contained)
 
     def get_signalled(self) -> None:
         """Families come into view through incidents (safety side) or signals (social side).
 
-        Most have no help request (CCV §2.1), so entry is mostly externally initiated. Closed
-        families return when their problems come back ("steeds dezelfde gezinnen", §3.1).
+        Most have no help request (CCV2019 §2.1), so entry is mostly externally initiated.
+        Closed families return when their problems come back ("steeds dezelfde gezinnen",
+        §3.1): the hazard grows with the square of their burden against the closure line.
         """
         p, rng, week = self.model.params, self.model.rng, self.model.week
-        social_signal = (
-            0.004 + 0.02 * self.domain[:, [5, 8]].mean(axis=1) + 0.02 * self.help_request
-        )
-        hazard = 0.5 * self.incidents + social_signal
+        visible = self.domain[:, [D["parenting"], D["school_work"]]].mean(axis=1)
+        social_signal = p.signal_base + p.signal_per_severity * visible
+        social_signal = social_signal + p.signal_help_request * self.help_request
+        hazard = p.signal_per_incident * self.incidents + social_signal
         closed = self.status == Status.CLOSED
-        back = p.return_per_year / 52 * (self.burden / p.closure_burden) ** 2
-        hazard = np.where(closed, back + 0.3 * self.incidents, hazard)
+        back = p.relapse_per_year / 52 * (self.burden / p.closure_burden) ** 2
+        hazard = np.where(closed, back + p.relapse_per_incident * self.incidents, hazard)
         out_of_view = (self.status == Status.NOT_IN_VIEW) | closed
         new = out_of_view & (rng.random(self.n) < 1 - np.exp(-hazard))
-        self.returns[new & closed] += 1
+        returning = new & closed
+        self.returns[returning] += 1
+        recent = returning & (week - self.closed_week < RETURN_HORIZON_WEEKS)
+        self.model.flows.add("returns_within_horizon", int(recent.sum()))
         self.status[new] = Status.SIGNALLED
         self.entry_week[new] = week
+        self.queued_week[new] = week
+        self.stall_weeks[new] = 0
         self.frame[new] = Frame.VOLUNTARY
 
-    def receive_help(self) -> None:
-        """Improve treated domains by the help that reaches the family and fits it.
+    def count_providers(self) -> None:
+        """Under labelled funding, each serious problem domain brings providers of its own."""
+        p = self.model.params
+        labelled = 1 - self.model.climate.pooled_funding
+        extra = np.rint(p.providers_per_problem * labelled * self.n_serious)
+        self.extra_providers = np.where(self.active, extra, 0).astype(np.int16)
 
-        Help = attention of the professionals involved x fit of the coat x cooperation x
-        working collaboration; gated per domain (specialist care, contra-indications, the
-        safety side's reach, blind spots) and by basic needs first (seed 001).
-        """
-        p, wf = self.model.params, self.model.workforce
-        attention = self._attention(wf)
-        self.fit = fit.coat_fit(self.model, self)
-        coop = self.cooperation()
-        hv = np.where(self.social_pos >= 0, wf.hv[self.social_pos], False)
-        effect = attention * self.fit * coop * (1 - 0.4 * hv)
-        effect *= np.where(self.collab_failed, 0.3, 1.0) * ~self.overruled
-        self.help = np.where(self.active, attention, 0.0)
-        gate = self._domain_gates()
-        step = p.recovery_rate * (effect * self.active)[:, None] * gate
-        self.severity *= (1 - step)[:, None, :]
-        before = self.burden
-        self.refresh()
-        self.quick_win = self.active & (self.burden < before - 0.002)
-
-    def _attention(self, wf) -> np.ndarray:
-        """Share of needed hours that reaches each family from its social and safety workers."""
-        social = _share(wf, self.social_pos, HOURS_NEEDED["social"])
-        safety = _share(wf, self.safety_pos, HOURS_NEEDED["safety"])
-        coord = np.where(self.coord_pos >= 0, 0.2, 0.0)
-        return np.clip(np.minimum(social, 1.0) + 0.3 * np.minimum(safety, 1.0) + coord, 0, 1.3)
-
-    def cooperation(self) -> np.ndarray:
-        """Willingness and ability to cooperate; drang and dwang force part of it."""
-        coop = 0.2 + 0.8 * (0.5 * self.trust + 0.5 * self.motivation) - 0.3 * self.own_norm
-        floor = np.array([0.0, 0.35, 0.55])[self.frame]
-        return np.clip(np.maximum(coop, floor), 0.05, 1)
-
-    def _domain_gates(self) -> np.ndarray:
-        """How far help can act on each domain (0-1) given the offer and who is involved."""
-        p, week = self.model.params, self.model.week
-        gate = np.ones((self.n, N_DOMAINS))
-        treated = self.treated_until >= week
-        maatwerk = fit.maatwerk(self.model, self)
-        specialist = np.where(treated, np.where(self.contra, maatwerk, 1.0), 0.25 + 0.35 * maatwerk)
-        gate[:, SPECIALIST] = specialist[:, None]
-        safety_reach = np.where((self.safety_pos >= 0) | (self.frame > Frame.VOLUNTARY), 1.0, 0.4)
-        gate[:, SAFETY] = safety_reach[:, None]
-        gate[:, 7] *= np.where(self.crime_named | (self.safety_pos >= 0), 1.0, 0.2)  # blind spot
-        lasting = np.where(self.basic_ok, 1.0, p.basic_needs_penalty)
-        others = np.setdiff1d(np.arange(N_DOMAINS), BASIC)
-        gate[:, others] *= lasting[:, None]
-        return gate
-
-    def waiting(self) -> np.ndarray:
-        """Mask of families on a specialist waitlist right now."""
-        return (self.referred_week >= 0) & (self.treated_until < self.model.week)
+    def end_treatments(self) -> None:
+        """Discharge families whose treatment ended; they are not re-referred for a while."""
+        week = self.model.week
+        done = self.treated_until == week
+        self.no_referral_until[done] = week + self.model.params.treatment_pause_weeks
 
     def seek_specialist_care(self) -> None:
         """Refer active families with a serious specialist need to the regional waitlist."""
@@ -270,18 +348,29 @@ class Families:
         )
         self.referred_week[self.active & need & free] = week
 
-    def end_treatments(self) -> None:
-        """Discharge families whose treatment ended; they are not re-referred for a while."""
-        week = self.model.week
-        done = self.treated_until == week
-        self.no_referral_until[done] = week + TREATMENT_PAUSE_WEEKS
+    def waiting(self) -> np.ndarray:
+        """Mask of families on a specialist waitlist right now."""
+        return (self.referred_week >= 0) & (self.treated_until < self.model.week)
+
+    def name_blind_spots(self) -> None:
+        """The social side sees and names crime only sometimes (a blind spot, CCV2019 §2.1).
+
+        The chance grows with the professional's eye for blind spots and the room to share
+        information with the safety side.
+        """
+        p, rng, wf = self.model.params, self.model.rng, self.model.workforce
+        eye = _at(wf.detection, self.social_pos, 0.0)
+        sharing = p.naming_without_sharing + (1 - p.naming_without_sharing) * p.information_sharing
+        chance = p.blind_spot_naming * eye * sharing
+        unseen = self.active & ~self.crime_named & (self.domain[:, D["crime"]] >= p.crime_visible)
+        self.crime_named |= unseen & (rng.random(self.n) < chance)
 
     def collaborate(self) -> None:
         """Draw whether the professionals around each family collaborated this week.
 
-        More professionals means more pairs that can fail (CCV §3.3: a more fragile process);
-        the social and safety domains "enter the same field but do not understand each other"
-        unless information can be shared; procesregie repairs most of it.
+        More professionals means more pairs that can fail (CCV2019 §3.3: a more fragile
+        process); the social and safety domains "enter the same field but do not understand
+        each other" unless information can be shared; a regisseur repairs most of it.
         """
         p, rng, week = self.model.params, self.model.rng, self.model.week
         treated = (self.treated_until >= week).astype(int)
@@ -292,49 +381,115 @@ class Families:
             + treated
             + self.extra_providers
         )
-        self.n_involved = n_involved
+        self.n_involved = n_involved.astype(np.int16)
         pairs = n_involved * (n_involved - 1) / 2
         mixed = (self.social_pos >= 0) & (self.safety_pos >= 0)
         joint = fit.joint_orientation(self.model, self)
-        hazard = 0.01 + 0.04 * mixed * (1 - p.information_sharing) + 0.04 * (1 - joint)
-        hazard *= 1 - 0.5 * self.model.region_table.shared_ownership[self.region]
-        hazard *= np.where(self.coord_pos >= 0, 0.3, 1.0)
+        hazard = p.collab_base_hazard + p.collab_domain_gap * mixed * (1 - p.information_sharing)
+        hazard = hazard + p.collab_goal_gap * (1 - joint)
+        shared = self.model.region_table.shared_ownership[self.region]
+        hazard *= 1 - p.collab_shared_ownership * shared
+        hazard *= np.where(self.coord_pos >= 0, 1 - p.coordination_collab_repair, 1.0)
         self.collab_failed = self.active & (rng.random(self.n) < 1 - np.exp(-hazard * pairs))
-        overrule_rate = (
-            p.overruling_per_year / 52 * fit.specialist_institutional_goal(self.model, self)
-        )
-        joint_plan = (self.coord_pos >= 0) | (n_involved >= 3)
+        institutional = fit.specialist_institutional_goal(self.model, self)
+        overrule_rate = p.overruling_per_year / 52 * institutional
+        joint_plan = (self.coord_pos >= 0) | (n_involved >= JOINT_PLAN_MIN_INVOLVED)
         self.overruled = (treated > 0) & joint_plan & (rng.random(self.n) < overrule_rate)
 
-    def assess_progress(self) -> None:
-        """Mark active cases without progress for ``stagnation_weeks`` as stagnated, with cause.
+    def receive_help(self) -> None:
+        """Improve treated domains by the help that reaches the family and fits it.
 
-        The cause is the blocker that weighed most over recent weeks (EMA): collaboration,
-        the client, the offer, or overruling.
+        Help = hours x working alliance x fit of the coat x cooperation x collaboration, gated
+        per domain (specialist care, contra-indications, the safety side's reach, blind spots)
+        and by basic needs first (VJI-RA). The alliance builds only with contact time, so help
+        spread thinly over many families does less than the same hours given to fewer: the
+        reason a workable caseload exists (SigPub2022).
+        """
+        p, wf = self.model.params, self.model.workforce
+        social = np.minimum(_hours(wf, self.social_pos) / p.hours_needed_social, 1.0)
+        safety = np.minimum(_hours(wf, self.safety_pos) / p.hours_needed_safety, 1.0)
+        coord = np.where(self.coord_pos >= 0, p.coordination_attention, 0.0)
+        attention = np.clip(social + p.help_safety_weight * safety + coord, 0, ATTENTION_CAP)
+        self.alliance += p.alliance_build_rate * (social - self.alliance)
+        bond = 1 - p.help_alliance_weight * (1 - self.alliance)
+        self.fit = fit.coat_fit(self.model, self)
+        hesitance = _at(wf.hv, self.social_pos, 0.0)
+        effect = attention * bond * self.fit * self.cooperation() * (1 - p.help_hv_loss * hesitance)
+        effect *= np.where(self.collab_failed, 1 - p.help_failed_collaboration_loss, 1.0)
+        effect *= ~self.overruled
+        active = self.active
+        self.help = np.where(active, attention, 0.0)
+        self.hours = np.where(
+            active,
+            _hours(wf, self.social_pos) + _hours(wf, self.safety_pos) + _hours(wf, self.coord_pos),
+            0.0,
+        )
+        step = p.recovery_rate * (effect * active)[:, None] * self._domain_gates()
+        self.severity *= (1 - step)[:, None, :]
+        before = self.burden
+        self.refresh()
+        self.quick_win = active & (self.burden < before - p.quick_win_step)
+
+    def cooperation(self) -> np.ndarray:
+        """Willingness and ability to cooperate; drang and dwang force part of it."""
+        p = self.model.params
+        willing = p.coop_trust_weight * self.trust + (1 - p.coop_trust_weight) * self.motivation
+        coop = p.coop_base + (1 - p.coop_base) * willing - p.coop_own_norm * self.own_norm
+        floor = np.array([0.0, p.coop_floor_drang, p.coop_floor_dwang])[self.frame]
+        return np.clip(np.maximum(coop, floor), COOPERATION_FLOOR, 1)
+
+    def _domain_gates(self) -> np.ndarray:
+        """How far help can act on each domain (0-1) given the offer and who is involved."""
+        p, week = self.model.params, self.model.week
+        gate = np.ones((self.n, N_DOMAINS))
+        treated = self.treated_until >= week
+        maatwerk = fit.maatwerk(self.model, self)
+        untreated = np.clip(1 - p.specialist_block + p.maatwerk_unblock * maatwerk, 0, 1)
+        contra_ok = 1 - p.contra_block * (1 - maatwerk)
+        specialist = np.where(treated, np.where(self.contra, contra_ok, 1.0), untreated)
+        gate[:, SPECIALIST] = specialist[:, None]
+        reach = (self.safety_pos >= 0) | (self.frame > Frame.VOLUNTARY)
+        gate[:, SAFETY] = np.where(reach, 1.0, 1 - p.safety_block)[:, None]
+        named = self.crime_named | (self.safety_pos >= 0)
+        gate[:, D["crime"]] *= np.where(named, 1.0, 1 - p.blind_spot_block)
+        lasting = np.where(self.basic_ok, 1.0, p.basic_needs_penalty)
+        others = np.setdiff1d(np.arange(N_DOMAINS), BASIC)
+        gate[:, others] *= lasting[:, None]
+        return gate
+
+    def assess_progress(self) -> None:
+        """Mark cases in view without progress for ``stagnation_weeks`` as stagnated, with cause.
+
+        A family queued at intake makes no progress either: it counts, with cause "no fitting
+        offer" (waitlists, CCV2019 §2.1). For families in care the cause is the blocker that
+        weighed most over recent weeks: collaboration, the client, the offer, or overruling.
         """
         p = self.model.params
-        # no fitting offer: on a waitlist, contra-indicated without maatwerk, or too little
-        # help reaching the family (overloaded or vacant positions)
-        no_offer = self.waiting() | (self.contra & (fit.maatwerk(self.model, self) < 0.5))
-        no_offer |= self.active & (self.help < 0.25)
-        indicators = np.stack(
-            [self.collab_failed, self.cooperation() < 0.35, no_offer, self.overruled], axis=1
+        active, queued = self.active, self.queued
+        no_offer = self.waiting() | (
+            self.contra & (fit.maatwerk(self.model, self) < fit.MAATWERK_FITS)
         )
-        self.blockers += 0.15 * (indicators - self.blockers)
-        progress = self.active & (self.burden < self.best_burden - PROGRESS_STEP)
-        self.best_burden = np.where(progress | ~self.active, self.burden, self.best_burden)
-        self.stall_weeks = np.where(progress | ~self.active, 0, self.stall_weeks + 1).astype(
-            np.int16
-        )
-        newly = self.active & ~self.stagnated & (self.stall_weeks >= p.stagnation_weeks)
+        no_offer |= active & (self.help < p.stagnation_min_help)
+        no_offer |= queued
+        client = self.cooperation() < p.stagnation_client_cooperation
+        indicators = np.stack([self.collab_failed, client, no_offer, self.overruled], axis=1)
+        self.blockers += p.blocker_memory * (indicators - self.blockers)
+        progress = active & (self.burden < self.best_burden - p.progress_step)
+        in_view = active | queued
+        reset = progress | ~in_view
+        self.best_burden = np.where(reset, self.burden, self.best_burden)
+        self.stall_weeks = np.where(reset, 0, self.stall_weeks + 1).astype(np.int16)
+        newly = in_view & ~self.stagnated & (self.stall_weeks >= p.stagnation_weeks)
         self.cause[newly] = np.argmax(self.blockers[newly], axis=1) + 1
-        self.stagnated = (self.stagnated | newly) & self.active & ~progress
+        self.cause[newly & queued] = Cause.OFFER
+        self.stagnated = (self.stagnated | newly) & in_view & ~progress
         self.cause[~self.stagnated] = Cause.NONE
 
     def request_escalation(self) -> None:
-        """Ask for procesregie for stagnated cases and the most complex, unsafe ones."""
-        week = self.model.week
-        urgent = self.stagnated | ((self.complexity > 0.65) & (self.incident_ema * 52 > 2))
+        """Ask for procesregie for stagnated cases and complex, unsafe ones."""
+        p, week = self.model.params, self.model.week
+        unsafe = self.incident_ema * 52 > p.escalation_incidents_per_year
+        urgent = self.stagnated | ((self.complexity > p.escalation_complexity) & unsafe)
         ask = (self.status == Status.IN_CARE) & urgent & (self.escalation_week < 0)
         self.escalation_week[ask] = week
 
@@ -342,96 +497,106 @@ class Families:
         """Escalate voluntary -> drang -> dwang under pressure; step down when it eases.
 
         Pressure combines incidents, safety severity and non-cooperation; the political climate
-        sets the norm from which is intervened (CCV §3.2, §4.2). A handelingsverlegen
+        sets the norm from which is intervened (CCV2019 §3.2, §4.2). A handelingsverlegen
         professional hesitates, and an unclear norm makes up- and down-scaling slower.
         """
         p, rng, wf = self.model.params, self.model.rng, self.model.workforce
-        incidents_per_year = self.incident_ema * 52
-        pressure = 0.4 * np.minimum(incidents_per_year / 4, 1) + 0.4 * self.safety_severity
-        pressure += 0.2 * (1 - self.cooperation())
-        norm = p.intervention_norm + np.where(self.frame >= Frame.DRANG, 0.15, 0.0)
-        hv = np.where(self.social_pos >= 0, wf.hv[self.social_pos], True)
-        clarity = self.model.climate.trait("norm_clarity")
-        up_rate = 0.08 * np.where(hv, 0.5, 1.0) * (0.5 + clarity)
-        up = self.active & (self.frame < Frame.DWANG) & (pressure > norm)
+        pressure = self.pressure()
+        norm = p.intervention_norm + np.where(self.frame >= Frame.DRANG, p.frame_dwang_margin, 0.0)
+        hesitance = _at(wf.hv, self.social_pos, 1.0)
+        clarity = p.frame_clarity_base + self.model.climate.trait("norm_clarity")
+        up_rate = p.frame_step_up * (1 - p.frame_hv_hesitation * hesitance) * clarity
+        active = self.active
+        up = active & (self.frame < Frame.DWANG) & (pressure > norm)
         up &= rng.random(self.n) < up_rate
-        down = self.active & (self.frame > Frame.VOLUNTARY) & (pressure < norm - 0.25)
-        down &= rng.random(self.n) < 0.04 * (0.5 + clarity)
+        down = active & (self.frame > Frame.VOLUNTARY) & (pressure < norm - p.frame_down_margin)
+        down &= rng.random(self.n) < p.frame_step_down * clarity
+        flows = self.model.flows
+        flows.add("dwang_started", int((up & (self.frame == Frame.DRANG)).sum()))
+        flows.add("dwang_ended", int((down & (self.frame == Frame.DWANG)).sum()))
         self.frame += up.astype(np.int8) - down.astype(np.int8)
+
+    def pressure(self) -> np.ndarray:
+        """Pressure to impose a frame: incidents, safety severity and non-cooperation."""
+        p = self.model.params
+        incidents = np.minimum(self.incident_ema * 52 / p.frame_incidents_full, 1)
+        pressure = p.frame_incident_weight * incidents
+        pressure = pressure + p.frame_safety_weight * self.safety_severity
+        return pressure + p.frame_noncooperation_weight * (1 - self.cooperation())
 
     def update_trust(self) -> None:
         """Trust erodes with overasking protocols, waiting, changing and many professionals.
 
         It grows with being heard, concrete help and quick wins (also under drang: drang can be
-        an entry point), and one central contact person (CCV §2.2, §4.2).
+        an entry point), and one central contact person (CCV2019 §2.2, §4.2).
         """
+        p = self.model.params
         heard = self.help * self.fit
-        waiting = self.waiting()
-        central = (self.coord_pos >= 0) | (self.n_involved <= 2)
-        overask = np.clip(fit.structure_supplied(self.model, self) - self._structure_need(), 0, 1)
-        delta = 0.006 * heard + 0.008 * self.quick_win + 0.003 * central
-        delta += 0.006 * (self.quick_win & (self.frame == Frame.DRANG))
-        delta -= 0.02 * overask + 0.006 * waiting + 0.08 * np.minimum(self.prof_changes, 2)
-        delta -= 0.003 * np.maximum(self.n_involved - 2, 0) + 0.008 * (self.frame == Frame.DWANG)
-        self.trust = np.clip(self.trust + delta * self.active, 0, 1)
-        target = 0.5 * self.trust + 0.3 * self.quick_win + 0.2 * self.help_request
-        self.motivation += 0.05 * (target - self.motivation) * self.active
+        central = (self.coord_pos >= 0) | (self.n_involved <= ONE_CONTACT_MAX_INVOLVED)
+        overask = np.clip(fit.structure_supplied(self.model, self) - self.structure_need(), 0, 1)
+        changes = np.minimum(self.prof_changes, PROF_CHANGE_CAP)
+        many = np.maximum(self.n_involved - ONE_CONTACT_MAX_INVOLVED, 0)
+        delta = p.trust_heard * heard + p.trust_quick_win * self.quick_win
+        delta = delta + p.trust_one_contact * central
+        delta += p.trust_drang_entry * (self.quick_win & (self.frame == Frame.DRANG))
+        delta -= p.trust_overasked * overask + p.trust_waiting * self.waiting()
+        delta -= p.trust_changed_professional * changes + p.trust_many_professionals * many
+        delta -= p.trust_dwang * (self.frame == Frame.DWANG)
+        active = self.active
+        # experiences move trust; between them it drifts back to the family's own disposition
+        delta += p.trust_reversion * (self.trust_disposition - self.trust)
+        self.trust = np.clip(self.trust + delta * active, 0, 1)
+        w_trust, w_win = p.motivation_from_trust, p.motivation_from_quick_win
+        target = w_trust * self.trust + w_win * self.quick_win
+        target = target + (1 - w_trust - w_win) * self.help_request
+        self.motivation += p.motivation_rate * (target - self.motivation) * active
         self.prof_changes[:] = 0
-
-    def _structure_need(self) -> np.ndarray:
-        need = 0.25 + 0.5 * self.safety_severity + 0.3 * self.own_norm + 0.1 * (self.frame > 0)
-        return np.clip(need, 0, 1)
-
-    def flexibility_need(self) -> np.ndarray:
-        """Need for maatwerk: contra-indications, many serious domains, basic needs unmet."""
-        need = 0.15 + 0.4 * self.contra + 0.06 * self.n_serious + 0.15 * ~self.basic_ok
-        return np.clip(need, 0, 1)
 
     def structure_need(self) -> np.ndarray:
         """Need for structure and a clear norm: safety problems and a deviant own norm."""
-        return self._structure_need()
+        p = self.model.params
+        need = p.need_structure_base + p.need_structure_safety * self.safety_severity
+        need = need + p.need_structure_own_norm * self.own_norm
+        return np.clip(need + p.need_structure_framed * (self.frame > 0), 0, 1)
+
+    def flexibility_need(self) -> np.ndarray:
+        """Need for maatwerk: contra-indications, many serious domains, basic needs unmet."""
+        p = self.model.params
+        need = p.need_flexibility_base + p.need_flexibility_contra * self.contra
+        need = need + p.need_flexibility_per_serious * self.n_serious
+        return np.clip(need + p.need_flexibility_basic * ~self.basic_ok, 0, 1)
 
     def close_or_continue(self) -> None:
         """Close recovered cases, and cases the family drops out of under a voluntary frame."""
-        p, rng = self.model.params, self.model.rng
-        low = self.active & (self.burden < p.closure_burden)
+        p, rng, week = self.model.params, self.model.rng, self.model.week
+        active = self.active
+        low = active & (self.burden < p.closure_burden)
         self.low_weeks = np.where(low, self.low_weeks + 1, 0).astype(np.int16)
-        recovered = self.low_weeks >= CLOSURE_WEEKS
-        dropout = self.active & (self.frame == Frame.VOLUNTARY) & (self.trust < 0.12)
-        dropout &= rng.random(self.n) < 0.03
-        closing = recovered | dropout
-        self.recovered = np.where(closing, recovered, self.recovered)
-        self.release(np.flatnonzero(closing))
+        recovered = self.low_weeks >= p.closure_weeks
+        dropout = active & (self.frame == Frame.VOLUNTARY) & (self.trust < p.dropout_trust)
+        dropout &= rng.random(self.n) < p.dropout_per_week
+        closing = np.flatnonzero(recovered | dropout)
+        if closing.size == 0:
+            return
+        self.model.flows.extend("weeks_to_closure", week - self.entry_week[closing])
+        self.recovered[closing] = recovered[closing]
+        self.release(closing)
         self.status[closing] = Status.CLOSED
         self.frame[closing] = Frame.VOLUNTARY
-        self.refresh()
+        self.closed_week[closing] = week
+        self.low_weeks[closing] = 0
 
-    def count_costs(self) -> None:
-        """Cost of the week per household across partners (JenV cost-analysis method, seed 002).
-
-        Hours of every partner, specialist care, police on incidents, coercive measures, and
-        public costs (benefits, debt relief, housing) that scale with the burden.
-        """
-        p, wf, week = self.model.params, self.model.workforce, self.model.week
-        hours = (
-            _hours(wf, self.social_pos) + _hours(wf, self.safety_pos) + _hours(wf, self.coord_pos)
-        )
-        hours = hours + 1.5 * self.extra_providers
-        cost = hours * p.hourly_cost + (self.treated_until >= week) * p.specialist_cost_per_week
-        cost = cost + self.incidents * p.incident_cost
-        cost = cost + p.dwang_cost_per_week * np.array([0.0, 0.25, 1.0])[self.frame]
-        self.cost_week = cost * self.active + p.public_cost_per_week * self.burden
-
-    # --- case transitions (called by organisations and regions) ---------------------------
+    # --- case transitions (called by organisations, regions and the workforce) -------------
     def start_care(self, f: int, position: int) -> None:
         """Take family ``f`` into care with the social professional at ``position``."""
+        self.model.flows.extend("intake_waits", [self.model.week - self.queued_week[f]])
         self.status[f] = Status.IN_CARE
         self.social_pos[f] = position
+        self.queued_week[f] = -1
         self.best_burden[f] = self.burden[f]
         self.stall_weeks[f] = 0
         self.blockers[f] = 0.0
         self.stagnated[f] = False
-        self.active[f] = True
 
     def escalate(self, f: int, position: int) -> None:
         """Put family ``f`` under procesregie with the coordinator at ``position``."""
@@ -445,6 +610,14 @@ class Families:
         self.status[idx] = Status.IN_CARE
         self.coord_pos[idx] = -1
         self.escalated_week[idx] = -1
+
+    def requeue(self, idx: np.ndarray) -> None:
+        """Put families in care back in the intake queue (their professional left, no one took
+        them over). They keep their place by signal week, so they are taken in first.
+        """
+        self.status[idx] = Status.SIGNALLED
+        self.social_pos[idx] = -1
+        self.queued_week[idx] = self.model.week
 
     def release(self, idx: np.ndarray) -> None:
         """Let go of everything the system had arranged for these families (at closure)."""
@@ -463,34 +636,9 @@ class Families:
         self.cause[idx] = Cause.NONE
         self.crime_named[idx] = False
 
-    def lose_professional(self, position: int) -> None:
-        """Families of a professional who left lose the relationship (trust and continuity)."""
-        for column in (self.social_pos, self.safety_pos, self.coord_pos):
-            self.prof_changes[column == position] += 1
-
-    def count_providers(self) -> None:
-        """Under labelled funding, each serious problem domain brings providers of its own."""
-        p = self.model.params
-        extra = np.floor(
-            p.providers_per_problem * (1 - self.model.climate.pooled_funding) * self.n_serious + 0.5
-        )
-        self.extra_providers = np.where(self.active, extra, 0).astype(np.int16)
-
-    def name_blind_spots(self) -> None:
-        """The social side sees and names crime only sometimes (a blind spot, CCV §2.1).
-
-        The chance grows with the professional's eye for blind spots and the room to share
-        information with the safety side.
-        """
-        p, rng, wf = self.model.params, self.model.rng, self.model.workforce
-        eye = np.where(self.social_pos >= 0, wf.detection[np.maximum(self.social_pos, 0)], 0.0)
-        chance = 0.05 * eye * (0.3 + 0.7 * p.information_sharing)
-        unseen = self.active & ~self.crime_named & (self.domain[:, 7] >= 0.4)
-        self.crime_named |= unseen & (rng.random(self.n) < chance)
-
     # --- views ----------------------------------------------------------------------------
     def case_status(self, i: int) -> str:
-        """Status of family ``i`` in the words of MODEL.md §2."""
+        """Status of family ``i`` in the words of the case statuses (see sim.domains)."""
         if self.stagnated[i]:
             return "stagnated"
         if self.status[i] == Status.SIGNALLED and self.returns[i] > 0:
@@ -498,20 +646,27 @@ class Families:
         return CASE_STATUSES[(0, 1, 2, 3, 5)[self.status[i]]]
 
 
-def _around(rng: np.random.Generator, mean: float, n: int, sd: float = 0.12) -> np.ndarray:
-    return np.clip(rng.normal(mean, sd, n), 0, 1)
+def _around(rng: np.random.Generator, mean: float, n: int) -> np.ndarray:
+    """Draw ``n`` values of a 0-1 family trait around the mix's ``mean``."""
+    return np.clip(rng.normal(mean, TRAIT_SD, n), 0, 1)
 
 
-def _share(wf, pos: np.ndarray, needed: float) -> np.ndarray:
-    """Hours per week a family gets from the position at ``pos``, as a share of ``needed``."""
-    return _hours(wf, pos) / needed
+def _at(values: np.ndarray, pos: np.ndarray, missing: float) -> np.ndarray:
+    """Gather ``values[pos]`` where ``pos >= 0``; ``missing`` elsewhere."""
+    return np.where(pos >= 0, values[np.maximum(pos, 0)], missing)
 
 
 def _hours(wf, pos: np.ndarray) -> np.ndarray:
+    """Hours per week a family gets from the position at ``pos`` (0 when none or vacant)."""
     valid = pos >= 0
     safe = np.where(valid, pos, 0)
     per_family = wf.hours[safe] / np.maximum(wf.caseload[safe], 1)
     return np.where(valid & wf.occupied[safe], per_family, 0.0)
+
+
+def random_order(keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Indices that sort ``keys`` ascending, ties broken at random (never by array index)."""
+    return np.lexsort((rng.random(len(keys)), keys))
 
 
 class Family(mesa.Agent):
@@ -519,7 +674,7 @@ class Family(mesa.Agent):
 
     Families do not act on their own schedule; the population's rules act on all rows at once.
     The agent exists so a family can be inspected like any Mesa agent (and followed in the
-    workshop).
+    workshop). When a household leaves the population, the next one takes its row.
     """
 
     def __init__(self, model: MpgModel, row: int):

@@ -1,8 +1,14 @@
 """What is measured, declared apart from the rules (like Agents.jl's ``mdata``).
 
-Each :class:`Outcome` names a weekly model-level measure, its unit, what it means and the
-function that reads it from the model. Experiments may pass their own list to
-:func:`sim.run.simulate` without touching the rules.
+Each :class:`Outcome` names a weekly model-level measure, its unit, what it means, which way
+is better and the function that reads it from the model. Experiments may pass their own list
+to :func:`sim.run.simulate` without touching the rules.
+
+Denominators are honest: a share of "families in view" counts every family the system knows
+of - queued at intake, in care or under procesregie - so families waiting at intake are not
+left out of stagnation or cost. Rates and durations (returns, waits, time under dwang,
+turnover, signals) are read over the last year of flows (:mod:`sim.flows`), never "so far", so
+they do not grow with the length of a run.
 """
 
 from __future__ import annotations
@@ -12,11 +18,15 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
+from scipy.stats import rankdata
 
-from sim.domains import Cause, Frame, Sector, Status
-from sim.model import WAIT_WINDOW_WEEKS, MpgModel
+from sim.costs import PARTNERS
+from sim.domains import Cause, Frame, Status
+from sim.families import RETURN_HORIZON_WEEKS
+from sim.model import MpgModel
 
 METHODS_FIT = 0.7  # fit from which a professional would say its methods fit the family
+WAIT_WINDOW_WEEKS = 13  # waiting times are the mean over the last quarter's admissions
 
 
 #: What kind of quantity an outcome is; decides how it is shown and summarised.
@@ -74,6 +84,14 @@ def _share(mask: np.ndarray, among: np.ndarray) -> float:
     return float((mask & among).sum() / n) if n else 0.0
 
 
+def _mean(values: np.ndarray, mask: np.ndarray) -> float:
+    return float(values[mask].mean()) if mask.any() else 0.0
+
+
+def _in_view(m: MpgModel) -> np.ndarray:
+    return m.families.in_view
+
+
 def _active(m: MpgModel) -> np.ndarray:
     return m.families.active
 
@@ -82,53 +100,99 @@ def _stagnation(cause: Cause | None):
     def read(m: MpgModel) -> float:
         fam = m.families
         hit = fam.stagnated if cause is None else fam.stagnated & (fam.cause == cause)
-        return _share(hit, fam.active)
+        return _share(hit, fam.in_view)
 
     return read
 
 
-def _by_place(centre: bool, what: str):
+def _place(centre: bool, what: str):
     def read(m: MpgModel) -> float:
         fam = m.families
         here = fam.in_centre == centre
         if what == "stagnation":
-            return _share(fam.stagnated, fam.active & here)
+            return _share(fam.stagnated, fam.in_view & here)
         if what == "procesregie":
-            return _share(fam.status == Status.PROCESREGIE, fam.active & here)
-        waits = [w for r in m.regions for w in r.escalation_waits[centre]]
-        return float(np.mean(waits)) if waits else 0.0
+            return _share(fam.status == Status.PROCESREGIE, fam.in_view & here)
+        waits = m.flows.values(f"escalation_waits_{'centre' if centre else 'regio'}")
+        return float(waits.mean()) if waits.size else 0.0
 
     return read
 
 
 def _frame(frame: Frame):
-    return lambda m: _share(m.families.frame == frame, _active(m))
+    return lambda m: _share(m.families.frame == frame, _in_view(m))
+
+
+def _frontline(m: MpgModel) -> np.ndarray:
+    """Occupied social and safety positions: the professionals who work with families."""
+    wf = m.workforce
+    return wf.occupied & wf.frontline
 
 
 def _caseloads(m: MpgModel) -> np.ndarray:
-    wf = m.workforce
-    working = wf.occupied & (wf.sector != Sector.COORDINATION)
-    return wf.caseload[working]
+    return m.workforce.caseload[_frontline(m)]
 
 
-def _professionals(m: MpgModel, attr: str) -> float:
-    values = [getattr(p, attr) for p in m.professionals]
-    return float(np.mean(values)) if values else 0.0
+def _waits(name: str):
+    def read(m: MpgModel) -> float:
+        waits = m.flows.values(name, WAIT_WINDOW_WEEKS)
+        return float(waits.mean()) if waits.size else 0.0
+
+    return read
 
 
-def _waiting_weeks(m: MpgModel) -> float:
-    waits = [w for week, ws in m.recent_waits if week > m.week - WAIT_WINDOW_WEEKS for w in ws]
-    return float(np.mean(waits)) if waits else 0.0
-
-
-def _cost(m: MpgModel) -> float:
+def _intake_weeks(m: MpgModel) -> float:
+    """Mean wait of the last quarter's intakes; while nobody is taken in, the queue's wait."""
+    waits = m.flows.values("intake_waits", WAIT_WINDOW_WEEKS)
+    if waits.size:
+        return float(waits.mean())
     fam = m.families
-    n = int(fam.active.sum())
-    return float(fam.cost_week[fam.active].sum() * 52 / n) if n else 0.0
+    queued = fam.queued
+    return float((m.week - fam.queued_week[queued]).mean()) if queued.any() else 0.0
 
 
-def _mean(values: np.ndarray, mask: np.ndarray) -> float:
-    return float(values[mask].mean()) if mask.any() else 0.0
+def _cost(partner: str | None, per: str = "household"):
+    def read(m: MpgModel) -> float:
+        fam = m.families
+        n = int(fam.in_view.sum() if per == "household" else fam.active.sum())
+        week = m.costs.total() if partner is None else m.costs.week[partner]
+        return week * 52 / n if n else 0.0
+
+    return read
+
+
+def _returns_within_two_years(m: MpgModel) -> float:
+    """Chance that a closed family is signalled again within two years of its closure.
+
+    From last year's hazard of return among families closed less than two years ago (returns
+    per closed family-week), as a constant hazard over the two years.
+    """
+    exposure = m.flows.total("recently_closed_family_weeks")
+    if exposure <= 0:
+        return 0.0
+    hazard = m.flows.total("returns_within_horizon") / exposure
+    return float(1 - np.exp(-RETURN_HORIZON_WEEKS * hazard))
+
+
+def _dwang_years(m: MpgModel) -> float:
+    """Mean time under dwang (Little's law: family-years under dwang per exit from dwang)."""
+    ended = m.flows.total("dwang_ended")
+    return m.flows.total("dwang_family_weeks") / 52 / ended if ended else 0.0
+
+
+def _drang_share_of_framed(m: MpgModel) -> float:
+    frame = m.families.frame[_in_view(m)]
+    framed = int((frame > Frame.VOLUNTARY).sum())
+    return float((frame == Frame.DRANG).sum() / framed) if framed else 0.0
+
+
+def _closure_weeks(m: MpgModel) -> float:
+    weeks = m.flows.values("weeks_to_closure")
+    return float(weeks.mean()) if weeks.size else 0.0
+
+
+def _turnover(m: MpgModel) -> float:
+    return m.flows.per_year("leavers") / max(m.workforce.n, 1)
 
 
 def _methods_fit(m: MpgModel) -> float:
@@ -139,402 +203,450 @@ def _complexity_rank_of_procesregie(m: MpgModel) -> float:
     """Mean percentile rank (0-1) of procesregie cases' complexity among active cases."""
     fam = m.families
     active = np.flatnonzero(fam.active)
-    if active.size == 0:
+    if active.size < 2:
         return 0.0
-    ranks = fam.complexity[active].argsort().argsort() / max(active.size - 1, 1)
+    ranks = (rankdata(fam.complexity[active]) - 1) / (active.size - 1)
     chosen = fam.status[active] == Status.PROCESREGIE
     return float(ranks[chosen].mean()) if chosen.any() else 0.0
 
 
+def _o(name, unit, doc, read, level="family", better=None, kind="share") -> Outcome:
+    return Outcome(name, unit, doc, read, level, better, kind)
+
+
+IN_VIEW = "share of families in view"
+ACTIVE = "share of active cases"
+FRONTLINE = "share of frontline professionals"
+PER_HOUSEHOLD = "EUR per household-year"
+
 _OUTCOMES = (
-    Outcome(
+    _o(
         "stagnation_rate",
-        "share of active cases",
-        "Active cases stagnated (no progress for stagnation_weeks), any cause.",
+        IN_VIEW,
+        "Families in view (queued, in care, procesregie) without progress for stagnation_weeks, any cause.",
         _stagnation(None),
-        better="lower",
-        kind="share",
+        better=LOWER,
     ),
-    Outcome(
+    _o(
         "stagnation_collaboration",
-        "share of active cases",
+        IN_VIEW,
         "Stagnated because professionals do not come to collaboration.",
         _stagnation(Cause.COLLABORATION),
-        better="lower",
-        kind="share",
+        better=LOWER,
     ),
-    Outcome(
+    _o(
         "stagnation_client",
-        "share of active cases",
+        IN_VIEW,
         "Stagnated because the client does not (or cannot) cooperate.",
         _stagnation(Cause.CLIENT),
-        better="lower",
-        kind="share",
+        better=LOWER,
     ),
-    Outcome(
+    _o(
         "stagnation_offer",
-        "share of active cases",
-        "Stagnated for lack of a fitting offer or on a waitlist.",
+        IN_VIEW,
+        "Stagnated for lack of a fitting offer: waiting at intake or for specialist care, or too little help.",
         _stagnation(Cause.OFFER),
-        better="lower",
-        kind="share",
+        better=LOWER,
     ),
-    Outcome(
+    _o(
         "stagnation_overruling",
-        "share of active cases",
+        IN_VIEW,
         "Stagnated because a specialist overruled the joint plan.",
         _stagnation(Cause.OVERRULING),
-        better="lower",
-        kind="share",
+        better=LOWER,
     ),
-    Outcome(
+    _o(
+        "stagnation_in_care",
+        ACTIVE,
+        "Active cases (in care or procesregie) stagnated, any cause.",
+        lambda m: _share(m.families.stagnated, _active(m)),
+        better=LOWER,
+    ),
+    _o(
         "incidents_per_family_year",
         "incidents per family-year",
         "Safety and nuisance incidents this week, annualised, over all families.",
         lambda m: float(m.families.incidents.sum() * 52 / m.families.n),
-        better="lower",
+        better=LOWER,
         kind="rate",
     ),
-    Outcome(
+    _o(
         "share_drang",
-        "share of active cases",
-        "Active cases under drang.",
+        IN_VIEW,
+        "Families in view under drang (a conditional framework).",
         _frame(Frame.DRANG),
-        better=None,
-        kind="share",
     ),
-    Outcome(
+    _o(
         "share_dwang",
-        "share of active cases",
-        "Active cases under dwang.",
+        IN_VIEW,
+        "Families in view under dwang (coercion).",
         _frame(Frame.DWANG),
-        better="lower",
-        kind="share",
+        better=LOWER,
     ),
-    Outcome(
+    _o(
+        "drang_share_of_framed",
+        "share of families under drang or dwang",
+        "Drang among families under a frame (drang or dwang).",
+        _drang_share_of_framed,
+    ),
+    _o(
+        "dwang_years",
+        "years",
+        "Mean time under dwang over the last year (Little's law: family-years under dwang per exit).",
+        _dwang_years,
+        kind="weeks",
+    ),
+    _o(
         "caseload_mean",
         "families per professional",
         "Mean caseload of working social and safety professionals.",
         lambda m: float(_caseloads(m).mean()) if _caseloads(m).size else 0.0,
         "professional",
-        better="lower",
-        kind="level",
+        LOWER,
+        "level",
     ),
-    Outcome(
+    _o(
         "caseload_max",
         "families per professional",
         "Largest caseload.",
         lambda m: float(_caseloads(m).max()) if _caseloads(m).size else 0.0,
         "professional",
-        better="lower",
-        kind="level",
+        LOWER,
+        "level",
     ),
-    Outcome(
+    _o(
         "caseload_ratio_mean",
         "caseload / norm",
-        "Mean caseload relative to its norm.",
+        "Mean caseload of working professionals relative to its norm.",
         lambda m: _mean(m.workforce.caseload / m.workforce.norm, m.workforce.occupied),
         "professional",
-        better="lower",
+        LOWER,
+        "level",
+    ),
+    _o(
+        "help_hours_per_family",
+        "hours per week",
+        "Professional hours a week per family in view (families queued at intake get none).",
+        lambda m: _mean(m.families.hours, _in_view(m)),
+        better=HIGHER,
         kind="level",
     ),
-    Outcome(
+    _o(
         "waitlist_length",
         "families",
         "Families waiting for specialist care.",
         lambda m: float(m.families.waiting().sum()),
         "organisation",
-        better="lower",
-        kind="count",
+        LOWER,
+        "count",
     ),
-    Outcome(
+    _o(
         "waiting_weeks_mean",
         "weeks",
         "Mean wait of families admitted to specialist care in the last 13 weeks.",
-        _waiting_weeks,
+        _waits("specialist_waits"),
         "organisation",
-        better="lower",
-        kind="weeks",
+        LOWER,
+        "weeks",
     ),
-    Outcome(
+    _o(
         "intake_waitlist_length",
         "families",
         "Signalled families waiting for intake.",
-        lambda m: float((m.families.status == Status.SIGNALLED).sum()),
+        lambda m: float(m.families.queued.sum()),
         "organisation",
-        better="lower",
-        kind="count",
+        LOWER,
+        "count",
     ),
-    Outcome(
+    _o(
+        "intake_waiting_weeks",
+        "weeks",
+        "Mean wait at intake of families taken into care in the last 13 weeks.",
+        _intake_weeks,
+        "organisation",
+        LOWER,
+        "weeks",
+    ),
+    _o(
         "hv_prevalence",
-        "share of professionals",
-        "Professionals who are handelingsverlegen.",
-        lambda m: _professionals(m, "hv"),
+        FRONTLINE,
+        "Social and safety professionals experiencing handelingsverlegenheid (expected share).",
+        lambda m: _mean(m.workforce.hv, _frontline(m)),
         "professional",
-        better="lower",
-        kind="share",
+        LOWER,
     ),
-    Outcome(
+    _o(
         "stress_prevalence",
-        "share of professionals",
-        "Professionals above the stress threshold.",
-        lambda m: _professionals(m, "stressed"),
+        FRONTLINE,
+        "Social and safety professionals above the stress threshold.",
+        lambda m: _mean(m.workforce.stressed, _frontline(m)),
         "professional",
-        better="lower",
-        kind="share",
+        LOWER,
     ),
-    Outcome(
+    _o(
         "turnover_rate",
-        "per year",
-        "Leavers this week, annualised, per position.",
-        lambda m: m.workforce.left_this_week * 52 / max(m.workforce.n, 1),
+        "per position-year",
+        "Leavers over the last year per position.",
+        _turnover,
         "organisation",
-        better="lower",
-        kind="rate",
+        LOWER,
+        "rate",
     ),
-    Outcome(
+    _o(
         "trust_mean",
         "0-1",
         "Mean trust of families in active care.",
         lambda m: _mean(m.families.trust, _active(m)),
-        better="higher",
+        better=HIGHER,
         kind="score",
     ),
-    Outcome(
+    _o(
         "motivation_mean",
         "0-1",
         "Mean motivation of families in active care.",
         lambda m: _mean(m.families.motivation, _active(m)),
-        better="higher",
+        better=HIGHER,
         kind="score",
     ),
-    Outcome(
+    _o(
         "recovered_share",
         "share of families",
         "Families whose case was closed as recovered and have not returned.",
         lambda m: float(((m.families.status == Status.CLOSED) & m.families.recovered).mean()),
-        better="higher",
-        kind="share",
+        better=HIGHER,
     ),
-    Outcome(
-        "returned_share",
-        "share of closed-once families",
-        "Families that came back after a closure, among all that were ever closed.",
-        lambda m: _returned(m),
-        better="lower",
-        kind="share",
+    _o(
+        "returns_within_two_years",
+        "share of closed families",
+        "Chance that a closed family is signalled again within two years (from last year's return rate).",
+        _returns_within_two_years,
+        better=LOWER,
     ),
-    Outcome(
+    _o(
+        "signal_to_closure_weeks",
+        "weeks",
+        "Mean weeks from signal to closure of cases closed in the last year.",
+        _closure_weeks,
+        kind="weeks",
+    ),
+    _o(
         "cost_per_household_year",
-        "EUR per household-year",
-        "Cost across all partners per active household, annualised.",
-        _cost,
-        better="lower",
+        PER_HOUSEHOLD,
+        "Cost across all partners per household in view, annualised (sum of the cost_ columns).",
+        _cost(None),
+        better=LOWER,
         kind="money",
     ),
-    Outcome(
+    *(
+        _o(
+            f"cost_{partner}",
+            PER_HOUSEHOLD,
+            f"Cost of the {partner} partner(s) per household in view, annualised.",
+            _cost(partner),
+            better=LOWER,
+            kind="money",
+        )
+        for partner in PARTNERS
+    ),
+    _o(
+        "cost_per_active_case_year",
+        "EUR per active case-year",
+        "Cost across all partners per active case, annualised.",
+        _cost(None, per="active"),
+        better=LOWER,
+        kind="money",
+    ),
+    _o(
         "fit_score",
         "0-1",
         "Mean fit of the coat (four levels' types) to the needs of families in active care.",
         lambda m: _mean(m.families.fit, _active(m)),
-        better="higher",
+        better=HIGHER,
         kind="score",
     ),
-    Outcome(
+    _o(
         "methods_fit_share",
-        "share of active cases",
+        ACTIVE,
         "Cases where the approach fits the family well (fit >= 0.7).",
         _methods_fit,
         "professional",
-        better="higher",
-        kind="share",
+        HIGHER,
     ),
-    Outcome(
+    _o(
         "procesregie_share",
-        "share of active cases",
-        "Active cases under procesregie.",
-        lambda m: _share(m.families.status == Status.PROCESREGIE, _active(m)),
+        IN_VIEW,
+        "Families in view under procesregie.",
+        lambda m: _share(m.families.status == Status.PROCESREGIE, _in_view(m)),
         "organisation",
-        better=None,
-        kind="share",
     ),
-    Outcome(
+    _o(
         "active_cases",
         "families",
         "Families in care or under procesregie.",
         lambda m: float(_active(m).sum()),
-        better=None,
         kind="count",
     ),
-    Outcome(
+    _o(
         "in_view_share",
         "share of families",
-        "Families known to the system (signalled or active).",
-        lambda m: float(np.isin(m.families.status, (1, 2, 3)).mean()),
-        better=None,
-        kind="share",
+        "Families known to the system (queued at intake, in care or procesregie).",
+        lambda m: float(_in_view(m).mean()),
     ),
-    Outcome(
+    _o(
         "professionals_per_family",
         "professionals",
         "Mean number of professionals and providers involved per active case.",
         lambda m: _mean(m.families.n_involved, _active(m)),
-        better="lower",
+        better=LOWER,
         kind="level",
     ),
-    Outcome(
+    _o(
         "child_risk_mean",
         "0-1",
         "Children's later risk (intergenerational transfer), mean over all families.",
         lambda m: float(m.families.child_risk.mean()),
-        better="lower",
+        better=LOWER,
         kind="score",
     ),
-    Outcome(
+    _o(
         "signals_raised",
-        "signals",
-        "Blind spots signalled by professionals so far.",
-        lambda m: float(sum(o.signals_received for o in m.organisations)),
+        "signals per year",
+        "Blind spots signalled by professionals to their organisation, over the last year.",
+        lambda m: m.flows.per_year("signals_raised"),
         "organisation",
-        better=None,
-        kind="cumulative",
+        kind="rate",
     ),
-    Outcome(
+    _o(
         "signals_to_government",
-        "signals",
-        "Signals that reached the political climate so far.",
-        lambda m: float(m.climate.signals_received),
+        "signals per year",
+        "Signals that reached the political climate, over the last year.",
+        lambda m: m.flows.per_year("signals_to_government"),
         "government",
-        better=None,
-        kind="cumulative",
+        kind="rate",
     ),
-    Outcome(
+    _o(
         "pooled_funding_share",
         "share",
         "Pooled share of the budget now.",
         lambda m: float(m.climate.pooled_funding),
         "government",
-        better=None,
-        kind="share",
     ),
-    Outcome(
+    _o(
         "policy_load",
         "0-1",
         "Load of shifting priorities on organisations (mean).",
-        lambda m: float(np.mean([o.adaptation_load for o in m.organisations])),
+        lambda m: float(m.org_table.adaptation_load.mean()),
         "government",
-        better="lower",
-        kind="score",
+        LOWER,
+        "score",
     ),
-    Outcome(
+    _o(
         "priority_shifts",
-        "shifts",
-        "Political priority shifts so far.",
-        lambda m: float(m.climate.shifts),
+        "shifts per year",
+        "Political priority shifts over the last year.",
+        lambda m: m.flows.per_year("priority_shifts"),
         "government",
-        better=None,
-        kind="cumulative",
+        kind="rate",
     ),
-    Outcome(
+    _o(
         "pilots_active",
         "pilots",
         "Pilots (proeftuinen) running, summed over regions.",
-        lambda m: float(sum(r.pilots for r in m.regions)),
+        lambda m: float(sum(r.pilots for r in m.region_list)),
         "government",
-        better=None,
         kind="count",
     ),
-    Outcome(
+    _o(
+        "clash_professional_organisation",
+        "0-1",
+        "Mean clash between professionals' and their organisations' types.",
+        lambda m: _mean(m.workforce.clash, m.workforce.occupied),
+        "professional",
+        kind="score",
+    ),
+    _o(
+        "clash_region_climate",
+        "0-1",
+        "Mean clash between the regions' and the political climate's pace of change.",
+        lambda m: float(np.mean([r.clash for r in m.region_list])),
+        "government",
+        kind="score",
+    ),
+    _o(
         "stagnation_rate_centre",
-        "share of active cases",
+        IN_VIEW,
         "Stagnation in the centrumgemeente.",
-        _by_place(True, "stagnation"),
-        better="lower",
-        kind="share",
+        _place(True, "stagnation"),
+        better=LOWER,
     ),
-    Outcome(
+    _o(
         "stagnation_rate_regio",
-        "share of active cases",
+        IN_VIEW,
         "Stagnation in the regiogemeenten.",
-        _by_place(False, "stagnation"),
-        better="lower",
-        kind="share",
+        _place(False, "stagnation"),
+        better=LOWER,
     ),
-    Outcome(
+    _o(
         "procesregie_share_centre",
-        "share of active cases",
+        IN_VIEW,
         "Procesregie in the centrumgemeente.",
-        _by_place(True, "procesregie"),
+        _place(True, "procesregie"),
         "organisation",
-        better=None,
-        kind="share",
     ),
-    Outcome(
+    _o(
         "procesregie_share_regio",
-        "share of active cases",
+        IN_VIEW,
         "Procesregie in the regiogemeenten.",
-        _by_place(False, "procesregie"),
+        _place(False, "procesregie"),
         "organisation",
-        better=None,
-        kind="share",
     ),
-    Outcome(
+    _o(
         "escalation_wait_centre",
         "weeks",
-        "Mean weeks from escalation request to procesregie, centrumgemeente (so far).",
-        _by_place(True, "wait"),
+        "Mean weeks from escalation request to procesregie, centrumgemeente (last year).",
+        _place(True, "wait"),
         "government",
-        better="lower",
-        kind="weeks",
+        LOWER,
+        "weeks",
     ),
-    Outcome(
+    _o(
         "escalation_wait_regio",
         "weeks",
-        "Mean weeks from escalation request to procesregie, regiogemeenten (so far).",
-        _by_place(False, "wait"),
+        "Mean weeks from escalation request to procesregie, regiogemeenten (last year).",
+        _place(False, "wait"),
         "government",
-        better="lower",
-        kind="weeks",
+        LOWER,
+        "weeks",
     ),
-    Outcome(
+    _o(
         "no_help_request_share",
-        "share of active cases",
+        ACTIVE,
         "Active cases whose family did not ask for help itself.",
         lambda m: _share(~m.families.help_request, _active(m)),
-        better=None,
-        kind="share",
     ),
-    Outcome(
+    _o(
         "procesregie_complexity_rank",
         "0-1",
         "Mean complexity percentile of procesregie cases among active cases (1 = most complex).",
         _complexity_rank_of_procesregie,
         "organisation",
-        better=None,
         kind="score",
     ),
-    Outcome(
+    _o(
         "protocol_adherence_mean",
         "0-1",
-        "Mean protocol adherence of professionals this week.",
-        lambda m: _professionals(m, "protocol"),
+        "Mean protocol adherence of frontline professionals this week.",
+        lambda m: _mean(m.workforce.protocol, _frontline(m)),
         "professional",
-        better=None,
         kind="score",
     ),
 )
 
-
-def _returned(m: MpgModel) -> float:
-    fam = m.families
-    ever_closed = (fam.status == Status.CLOSED) | (fam.returns > 0)
-    return _share(fam.returns > 0, ever_closed)
-
-
 OUTCOMES: Mapping[str, Outcome] = MappingProxyType({o.name: o for o in _OUTCOMES})
 OUTCOME_NAMES: tuple[str, ...] = tuple(OUTCOMES)
+COST_COLUMNS: tuple[str, ...] = tuple(f"cost_{partner}" for partner in PARTNERS)
 
-#: The outcomes MODEL.md §5 names, in reading order: what a summary shows first.
+#: The headline outcomes, in reading order: what a summary shows first.
 HEADLINE: tuple[str, ...] = (
     "stagnation_rate",
     "stagnation_collaboration",
@@ -544,14 +656,16 @@ HEADLINE: tuple[str, ...] = (
     "share_drang",
     "share_dwang",
     "caseload_mean",
+    "intake_waiting_weeks",
     "waitlist_length",
     "waiting_weeks_mean",
+    "help_hours_per_family",
     "hv_prevalence",
     "stress_prevalence",
     "turnover_rate",
     "trust_mean",
     "recovered_share",
-    "returned_share",
+    "returns_within_two_years",
     "cost_per_household_year",
     "fit_score",
 )

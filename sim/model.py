@@ -2,23 +2,26 @@
 
 Decisions propagate downwards (climate -> region -> organisation -> professional -> family) and
 signals travel upwards (family -> professional -> organisation -> region -> climate). One step
-is one week. :meth:`MpgModel.step` only orders the rules; the rules are agent methods (and the
-vectorised methods of :class:`~sim.families.Families`); what is measured is declared apart, in
+is one week. :meth:`MpgModel.step` only orders the rules; the rules are methods of the agents
+and of the tables that hold what every family and professional updates every week
+(:class:`~sim.families.Families`, :class:`~sim.workforce.Workforce`,
+:class:`~sim.organisations.OrgTable`); what is measured is declared apart, in
 :mod:`sim.measures`.
 """
 
 from __future__ import annotations
-
-from collections import deque
 
 import mesa
 import numpy as np
 from mesa.agent import AgentSet
 
 from sim.climate import PoliticalClimate
-from sim.domains import Sector, Status
-from sim.families import Families, Family
-from sim.organisations import Organisation
+from sim.coefficients import knocked_out
+from sim.costs import CostLedger
+from sim.domains import Frame, Sector, Status
+from sim.families import RETURN_HORIZON_WEEKS, Families, Family
+from sim.flows import Flows
+from sim.organisations import Organisation, OrgTable
 from sim.params import TYPES, Params
 from sim.professionals import Professional
 from sim.regions import Municipality, Region
@@ -26,34 +29,36 @@ from sim.tables import Table
 from sim.typology import Typology
 from sim.workforce import Workforce
 
-WAIT_WINDOW_WEEKS = 13  # waiting time is the mean over admissions of the last quarter
+MUNICIPALITY_SIZE_CONCENTRATION = 4.0  # Dirichlet weights: regiogemeenten differ, not wildly
+MAX_YEARS_IN_POST = 5  # the initial staff have been in post for up to five years
 
 
 class MpgModel(mesa.Model):
     """The multidimensional work field of one or more regions under one political climate.
 
     Args:
-        params: validated parameters (:func:`sim.params.validate`).
-        typology: trait values of the types (read from configs/typologies.toml by experiments).
+        params: validated parameters (:func:`sim.params.validate`). A ``knockout`` among them
+            switches the named mechanism off (its coefficients set to zero).
+        typology: trait values of the types.
         rng: seed or generator; the model owns all randomness through it.
     """
 
     def __init__(self, params: Params, typology: Typology, rng=None):
         super().__init__(rng=rng)
-        self.params, self.typology = params, typology
+        self.params = knocked_out(params)
+        self.typology = typology
         self.week = 0
-        self.climate = PoliticalClimate(self, params.political_climate_type)
+        self.flows = Flows()
+        self.costs = CostLedger()
+        self.climate = PoliticalClimate(self, self.params.political_climate_type)
         self._build_regions()
         self._build_organisations()
         self._build_workforce()
         self.families = Families(self, self._family_region, self._family_municipality)
         self.family_agents = [Family(self, i) for i in range(self.families.n)]
-        self.waitlist_pressure = np.zeros(params.n_regions)
-        self.recent_waits: deque[tuple[int, np.ndarray]] = deque()
+        self.waitlist_pressure = np.zeros(self.params.n_regions)
         self._hire_all()
-        self.organisations.do("adapt")
         self.regions.do("run_pilots")
-        self.wijkteams.do("take_in")
 
     # --- construction ---------------------------------------------------------------------
     def draw_type(self, level: str) -> str:
@@ -95,7 +100,7 @@ class MpgModel(mesa.Model):
         if k == 1:
             return np.array([n])
         centre = int(round(n * p.centre_family_share))
-        weights = self.rng.dirichlet(np.full(k - 1, 4.0))
+        weights = self.rng.dirichlet(np.full(k - 1, MUNICIPALITY_SIZE_CONCENTRATION))
         rest = self.rng.multinomial(n - centre, weights)
         return np.concatenate([[centre], rest])
 
@@ -126,13 +131,7 @@ class MpgModel(mesa.Model):
         self.wijkteams = self.organisations.select(lambda o: o.kind == "wijkteam")
         self.police = self.organisations.select(lambda o: o.kind == "police")
         self.specialists = self.organisations.select(lambda o: o.kind == "specialist")
-        self.org_table = Table(
-            len(orgs),
-            mission_clarity=(float, 0.0),
-            adaptivity=(float, 0.0),
-            institutional_goal=(float, 0.0),
-            room_to_deviate=(float, 0.0),
-        )
+        self.org_table = OrgTable([o.type for o in orgs], self.typology)
 
     def _build_workforce(self) -> None:
         """Create positions from the staffing parameters (at least one per organisation)."""
@@ -162,9 +161,8 @@ class MpgModel(mesa.Model):
         )
 
     def _hire_all(self) -> None:
-        # the initial staff have been in post for up to five years, not all hired today
         for position in range(self.workforce.n):
-            self.hire(position, hired_week=-int(self.rng.integers(0, 260)))
+            self.hire(position, hired_week=-int(self.rng.integers(0, 52 * MAX_YEARS_IN_POST)))
 
     def hire(self, position: int, hired_week: int | None = None) -> Professional:
         """Fill ``position`` with a professional of a drawn type (new, unless ``hired_week``)."""
@@ -177,23 +175,19 @@ class MpgModel(mesa.Model):
         """All professionals currently employed."""
         return self.agents_by_type[Professional]
 
-    def record_waits(self, waits: np.ndarray) -> None:
-        """Remember the waiting times of families admitted to specialist care this week."""
-        self.recent_waits.append((self.week, np.asarray(waits, dtype=float)))
-        while self.recent_waits and self.recent_waits[0][0] <= self.week - WAIT_WINDOW_WEEKS:
-            self.recent_waits.popleft()
-
     # --- one week ---------------------------------------------------------------------------
     def step(self) -> None:
         """One week: decisions flow down, families live and are helped, signals flow up."""
         self.week = int(self.time)
-        fam = self.families
-        self.workforce.fill_vacancies(self)
+        fam, wf = self.families, self.workforce
+        self.flows.start_week()
+        wf.fill_vacancies(self)
         # government -> region -> organisation: the context of this week
         self.climate.shift_priorities()
         self.regions.do("run_pilots")
-        self.organisations.do("adapt")
-        # families live; some come into view and are taken in
+        self.org_table.adapt(self.params)
+        # households come and go; families live; some come into view and are taken in
+        fam.renew()
         fam.live()
         fam.cause_incidents()
         fam.get_signalled()
@@ -204,8 +198,8 @@ class MpgModel(mesa.Model):
         fam.seek_specialist_care()
         self.specialists.do("admit_from_waitlist")
         # professionals work; families receive help that fits them more or less
-        self.workforce.count_caseloads(fam, self)
-        self.professionals.shuffle_do("work")
+        wf.count_caseloads(fam, self)
+        wf.work(self)
         fam.name_blind_spots()
         fam.collaborate()
         fam.receive_help()
@@ -217,10 +211,21 @@ class MpgModel(mesa.Model):
         fam.reconsider_frame()
         fam.update_trust()
         fam.close_or_continue()
-        # signals travel up; the workforce turns over
-        self.professionals.shuffle_do("signal_blind_spots")
-        self.professionals.shuffle_do("consider_leaving")
-        fam.count_costs()
+        # signals travel up; the workforce turns over; the week's costs are booked
+        wf.signal_blind_spots(self)
+        wf.consider_leaving(self)
+        self.costs.count_costs(self)
+        self.record_stocks()
+
+    def record_stocks(self) -> None:
+        """Count the week's stocks the rolling flow measures divide by."""
+        fam, flows = self.families, self.flows
+        recently_closed = (fam.status == Status.CLOSED) & (
+            self.week - fam.closed_week < RETURN_HORIZON_WEEKS
+        )
+        flows.add("recently_closed_family_weeks", int(recently_closed.sum()))
+        flows.add("dwang_family_weeks", int((fam.frame == Frame.DWANG).sum()))
+        flows.add("leavers", self.workforce.left_this_week)
 
     def case_counts(self) -> dict[str, int]:
         """Families per status (for conservation checks)."""

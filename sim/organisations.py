@@ -1,9 +1,12 @@
 """Organisations: wijkteams, police, specialist care and the Zorg- en Veiligheidshuis.
 
 An organisation sets its professionals' context: protocols, mission, backing, room to deviate
-from protocol, and its own institutional goal against the joint goal for the family (CCV §4.1,
-§5.1). It takes in families, runs a waitlist (specialist care), absorbs shifting political
-priorities and responds - or not - to signals from its professionals.
+from protocol, and its own institutional goal against the joint goal for the family (CCV2019
+§4.1, §5.1). Its traits live in the organisation table (:class:`OrgTable`), so the rules read
+them for every professional and family at once; a trait that learning changes is recomputed
+when it changes, not on every read. The Mesa agent keeps the organisation's decisions: taking
+in families, running a waitlist (specialist care) and picking up - or not - signals from its
+professionals.
 """
 
 from __future__ import annotations
@@ -13,33 +16,76 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.domains import Sector, Status
+from sim.domains import Sector
+from sim.families import random_order
+from sim.tables import Table
 
 if TYPE_CHECKING:
     from sim.model import MpgModel
+    from sim.typology import Typology
 
 KINDS = ("wijkteam", "police", "specialist", "zvh")
-TRAITS_PUBLISHED = ("mission_clarity", "adaptivity", "institutional_goal", "room_to_deviate")
-STATIC_TRAITS = (
+#: Organisation traits of the typology, copied into the table.
+ORGANISATION_TRAITS = (
+    "protocol_rigidity",
     "mission_clarity",
     "backing",
+    "room_to_deviate",
+    "adaptivity",
     "institutional_goal",
     "signal_uptake",
     "flexibility_demand",
     "change_cost",
 )
-LEARNING_CAP = 0.2  # most an organisation's adaptivity can grow from its professionals' signals
+
+
+class OrgTable(Table):
+    """One row per organisation: its traits (base and learned) and its policy load."""
+
+    def __init__(self, types: list[str], typology: Typology):
+        n = len(types)
+        columns = {f"base_{name}": (float, 0.0) for name in ORGANISATION_TRAITS}
+        columns.update({name: (float, 0.0) for name in ORGANISATION_TRAITS})
+        columns.update(learned=(float, 0.0), adaptation_load=(float, 0.0))
+        super().__init__(n, **columns)
+        for i, type_ in enumerate(types):
+            for name, value in typology.traits("organisation", type_).items():
+                getattr(self, f"base_{name}")[i] = value
+                getattr(self, name)[i] = value
+
+    def learn(self, i: int, params) -> None:
+        """Organisation ``i`` picked up a signal: it adapts, and gives more room to deviate."""
+        p = params
+        self.learned[i] = min(p.learning_cap, self.learned[i] + p.learning_per_signal)
+        learned = self.learned[i]
+        self.adaptivity[i] = min(1.0, self.base_adaptivity[i] + learned)
+        self.room_to_deviate[i] = min(
+            1.0, self.base_room_to_deviate[i] + p.learning_room_share * learned
+        )
+        self.protocol_rigidity[i] = max(
+            0.0, self.base_protocol_rigidity[i] - p.learning_room_share * learned
+        )
+
+    def adapt(self, params) -> None:
+        """Work off part of the load that shifting political priorities left behind."""
+        self.adaptation_load *= 1 - params.policy_load_decay
+
+    def absorb_priority_shift(self, params) -> None:
+        """A new political priority lands on every organisation: more work, more so where
+        change is costly (identity let go, unclear expectations).
+        """
+        added = params.shift_load + params.shift_load_change_cost * self.change_cost
+        self.adaptation_load = np.minimum(1.0, self.adaptation_load + added)
 
 
 class Organisation(mesa.Agent):
     """An organisation of one type, one of :data:`KINDS`, in one region.
 
     Attributes:
+        index: its row in the organisation table.
         kind: wijkteam (social, per municipality), police (safety), specialist (care with a
             waitlist) or zvh (Zorg- en Veiligheidshuis, home of procesregie).
-        type: its type; traits come from configs/typologies.toml.
-        adaptation_load: work left by shifting political priorities (decays weekly).
-        learned: adaptivity gained by picking up its professionals' signals.
+        type: its type; traits come from the typology.
         places: specialist care places (specialist organisations only).
     """
 
@@ -56,43 +102,13 @@ class Organisation(mesa.Agent):
         super().__init__(model)
         self.index, self.kind, self.type = index, kind, type_
         self.region, self.municipality = region, municipality
-        self.traits = model.typology.traits("organisation", type_)
-        # static traits read like attributes (org.backing); dynamic ones are properties below
-        for name in STATIC_TRAITS:
-            setattr(self, name, self.traits[name])
-        self.adaptation_load = 0.0
-        self.learned = 0.0
         self.places = places
         self.signals_received = 0
         self.signals_picked_up = 0
 
-    @property
-    def adaptivity(self) -> float:
-        """Adaptivity, raised by signals it picked up."""
-        return min(1.0, self.traits["adaptivity"] + self.learned)
-
-    @property
-    def room_to_deviate(self) -> float:
-        """Room to deviate from protocol, raised (less) by signals it picked up."""
-        return min(1.0, self.traits["room_to_deviate"] + 0.5 * self.learned)
-
-    @property
-    def protocol_rigidity(self) -> float:
-        """Protocol rigidity, relaxed a little by what it learned."""
-        return max(0.0, self.traits["protocol_rigidity"] - 0.5 * self.learned)
-
-    def adapt(self) -> None:
-        """Work off the load of shifting priorities and publish the current traits."""
-        self.adaptation_load *= 0.9
-        table = self.model.org_table
-        for name in TRAITS_PUBLISHED:
-            getattr(table, name)[self.index] = getattr(self, name)
-
-    def absorb_priority_shift(self) -> None:
-        """A new political priority lands: more work, and innovating organisations reorganise."""
-        self.adaptation_load = min(
-            1.0, self.adaptation_load + 0.3 + 0.3 * self.traits["change_cost"]
-        )
+    def trait(self, name: str) -> float:
+        """The organisation's current value of a trait (learning included)."""
+        return float(getattr(self.model.org_table, name)[self.index])
 
     def take_in(self) -> None:
         """Assign waiting families to professionals with room (wijkteam and police)."""
@@ -102,34 +118,44 @@ class Organisation(mesa.Agent):
             self._take_in_safety()
 
     def _take_in_social(self) -> None:
+        """Queued families, and active families who lost their social worker, in signal order.
+
+        The team takes families up to ``intake_margin`` times the caseload norm; the rest wait.
+        """
         model = self.model
-        fam, wf = model.families, model.workforce
-        waiting = np.flatnonzero(
-            (fam.status == Status.SIGNALLED) & (fam.municipality == self.municipality)
-        )
+        fam, wf, p = model.families, model.workforce, model.params
+        here = fam.municipality == self.municipality
+        lost = fam.active & (fam.social_pos < 0)
+        waiting = np.flatnonzero(here & (fam.queued | lost))
         if waiting.size == 0:
             return
         positions = wf.positions(self.index, Sector.SOCIAL)
-        limit = int(np.ceil(model.params.caseload_norm * 1.2))
-        for f in waiting[np.argsort(fam.entry_week[waiting], kind="stable")]:
-            pos = wf.assign(positions, limit)
+        limit = int(np.ceil(p.caseload_norm * p.intake_margin))
+        for f in waiting[random_order(fam.entry_week[waiting], model.rng)]:
+            pos = wf.assign(positions, limit, model.rng)
             if pos < 0:
                 break
-            fam.start_care(int(f), pos)
+            if fam.queued[f]:
+                fam.start_care(int(f), pos)
+            else:
+                fam.social_pos[f] = pos
 
     def _take_in_safety(self) -> None:
+        """Known unsafe families get a safety professional, the most incidents first."""
         model = self.model
-        fam, wf = model.families, model.workforce
-        known = (fam.incident_ema * 52 > 1) | (fam.safety_severity > 0.5)
+        fam, wf, p = model.families, model.workforce, model.params
+        known = (fam.incident_ema * 52 > p.police_known_incidents) | (
+            fam.safety_severity > p.police_known_severity
+        )
         need = np.flatnonzero(
             fam.active & known & (fam.safety_pos < 0) & (fam.region == self.region)
         )
         if need.size == 0:
             return
         positions = wf.positions(self.index, Sector.SAFETY)
-        limit = int(np.ceil(model.params.safety_caseload_norm * 1.2))
-        for f in need[np.argsort(-fam.incident_ema[need], kind="stable")]:
-            pos = wf.assign(positions, limit)
+        limit = int(np.ceil(p.safety_caseload_norm * p.intake_margin))
+        for f in need[random_order(-fam.incident_ema[need], model.rng)]:
+            pos = wf.assign(positions, limit, model.rng)
             if pos < 0:
                 break
             fam.safety_pos[f] = pos
@@ -146,8 +172,8 @@ class Organisation(mesa.Agent):
         model.waitlist_pressure[self.region] = min(1.0, waiting.size / max(places, 1))
         if free <= 0 or waiting.size == 0:
             return
-        chosen = waiting[np.argsort(fam.referred_week[waiting], kind="stable")[:free]]
-        model.record_waits(week - fam.referred_week[chosen])
+        chosen = waiting[random_order(fam.referred_week[waiting], model.rng)[:free]]
+        model.flows.extend("specialist_waits", week - fam.referred_week[chosen])
         fam.treated_until[chosen] = week + model.params.treatment_weeks
         fam.referred_week[chosen] = -1
 
@@ -155,9 +181,9 @@ class Organisation(mesa.Agent):
         """A professional signals a blind spot; return whether the organisation picks it up."""
         self.signals_received += 1
         model = self.model
-        if model.rng.random() >= self.traits["signal_uptake"]:
+        if model.rng.random() >= self.trait("signal_uptake"):
             return False
         self.signals_picked_up += 1
-        self.learned = min(LEARNING_CAP, self.learned + 0.01)
+        model.org_table.learn(self.index, model.params)
         model.region_list[self.region].receive_signal()
         return True

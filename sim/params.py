@@ -1,101 +1,34 @@
 """Every model parameter, declared once.
 
-Each :class:`Parameter` carries its name, default, unit, bounds, description and source. This
-one table feeds the model (:func:`validate` gives the model its :class:`Params`), the config
-loader (scenario overrides are checked against it), the SALib problem (parameters marked
-``sensitivity``) and the dashboard (slider ranges and help texts).
+Each :class:`~sim.parameter.Parameter` carries its name, default, unit, bounds, description and
+source. This one table - the scenario parameters declared here and the mechanism coefficients
+of :mod:`sim.coefficients` - feeds the model (:func:`validate` gives the model its
+:class:`Params`), the config loader (scenario overrides are checked against it), the SALib
+problem (parameters marked ``sensitivity``), the store and the dashboard (slider ranges and
+help texts).
 
-Sources: "CCV" is Lommers & Langeveld (2019), *Multiprobleemgezinnen Veiligheid & Overlast*;
-other figures are listed in MODEL.md §6 and docs/ODD.md. ``free`` marks parameters with no
-public figure: they are set by calibration (docs/TRACE.md) and are the ones to question first.
+Sources are cited by key from docs/sources.md ("CCV2019 §3.2" is the report's section 3.2).
+``free`` marks parameters with no public figure: some are set by calibration (docs/TRACE.md);
+all are the ones to question first.
 """
 
 from __future__ import annotations
 
 import difflib
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
 from sim.calibration import CALIBRATED, CALIBRATION
+from sim.coefficients import COEFFICIENTS, MECHANISMS
 from sim.errors import ConfigError
+from sim.parameter import Parameter, number
 
 TYPES = ("vasthoudend", "balancerend", "innoverend")
 
 
-@dataclass(frozen=True)
-class Parameter:
-    """One declared model parameter.
-
-    Attributes:
-        name: snake_case identifier, used in configs, tables and the CLI.
-        default: value used when a scenario does not override it.
-        unit: unit of measurement ("share", "weeks", "families per FTE", ...).
-        doc: one-sentence description for help texts.
-        source: where the default comes from; "free" when no public figure exists.
-        kind: "float", "int", "bool" or "choice".
-        low: lower bound (inclusive) for numbers.
-        high: upper bound (inclusive) for numbers.
-        choices: allowed values for "choice" parameters.
-        group: family, professional, organisation, region, climate, cost, typology, run.
-        sensitivity: part of the default SALib parameter set.
-        free: no public figure; set by calibration.
-        plausible: range of the parameter sets kept by calibration (calibrated ones only).
-    """
-
-    name: str
-    default: Any
-    unit: str
-    doc: str
-    source: str
-    kind: str = "float"
-    low: float | None = None
-    high: float | None = None
-    choices: tuple[str, ...] | None = None
-    group: str = "model"
-    sensitivity: bool = False
-    free: bool = False
-    plausible: tuple[float, float] | None = None
-
-    def allowed(self) -> str:
-        """Describe the allowed values in words."""
-        if self.kind == "choice":
-            return "allowed: " + ", ".join(self.choices or ())
-        if self.kind == "bool":
-            return "allowed: true or false"
-        what = "a whole number" if self.kind == "int" else "a number"
-        return f"allowed: {what} from {self.low:g} to {self.high:g} ({self.unit})"
-
-    def check(self, value: Any) -> Any:
-        """Return ``value`` converted to this parameter's type, or raise ConfigError."""
-        if self.kind == "choice":
-            if isinstance(value, str) and value in (self.choices or ()):
-                return value
-            raise ConfigError(self.name, value, self.allowed())
-        if self.kind == "bool":
-            if isinstance(value, bool):
-                return value
-            raise ConfigError(self.name, value, self.allowed())
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(self.name, value, self.allowed())
-        if not math.isfinite(value):
-            raise ConfigError(self.name, value, self.allowed())
-        if self.kind == "int":
-            if float(value) != int(value):
-                raise ConfigError(self.name, value, self.allowed())
-            value = int(value)
-        else:
-            value = float(value)
-        if not self.low <= value <= self.high:
-            raise ConfigError(self.name, value, self.allowed())
-        return value
-
-
-def _p(name, default, unit, low, high, doc, source, **kw) -> Parameter:
-    kind = kw.pop("kind", "int" if isinstance(default, int) else "float")
-    return Parameter(name, default, unit, doc, source, kind=kind, low=low, high=high, **kw)
+_p = number
 
 
 def _type(level: str, doc: str) -> Parameter:
@@ -104,7 +37,7 @@ def _type(level: str, doc: str) -> Parameter:
         "balancerend",
         "type",
         doc,
-        "CCV §6.4-6.5 (typology)",
+        "CCV2019 §6.4-6.5 (typology)",
         kind="choice",
         choices=TYPES,
         group="typology",
@@ -129,6 +62,28 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         group="typology",
         free=True,
     ),
+    # --- run -------------------------------------------------------------------------------
+    _p(
+        "burn_in_weeks",
+        260,
+        "weeks",
+        0,
+        1040,
+        "Weeks the model runs before the first reported week, so reported figures come from a "
+        "model in steady state (docs/TRACE.md shows the equilibrium check).",
+        "free (Lee2015: warm-up before measuring)",
+        group="run",
+    ),
+    Parameter(
+        "knockout",
+        "none",
+        "mechanism",
+        "Switch one mechanism off (its coefficients set to zero), to show what it produces.",
+        "Grimm2005 (pattern-oriented modelling: knock-outs)",
+        kind="choice",
+        choices=("none", *MECHANISMS),
+        group="run",
+    ),
     # --- structure -------------------------------------------------------------------------
     _p(
         "n_regions",
@@ -137,7 +92,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         1,
         25,
         "Number of regions, each with one Zorg- en Veiligheidshuis.",
-        "25 ZVHs (ZVH multi-year agenda 2021-24)",
+        "ZVH2021: a Zorg- en Veiligheidshuis in each of 25 safety regions",
         group="region",
     ),
     _p(
@@ -147,7 +102,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         20,
         5000,
         "Multi-problem families in view per region.",
-        "~27,000 families in NL (NJi 2016-17) / 25 regions",
+        "NJi2017: ~27,000 families in NL / 25 regions",
         group="region",
     ),
     _p(
@@ -157,7 +112,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         1,
         40,
         "Municipalities per region; the first is the centrumgemeente.",
-        "~340 municipalities / 25 regions (CBS)",
+        "~340 municipalities (CBS) / 25 regions (ZVH2021)",
         group="region",
     ),
     _p(
@@ -179,7 +134,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         0.0,
         1.0,
         "Mean initial severity: finances and debts.",
-        "free (CCV §2.1 names debts as the most common domain)",
+        "free (CCV2019 §2.1 names debts as the most common domain)",
         group="family",
         free=True,
     ),
@@ -300,7 +255,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         0.0,
         1.0,
         "Mean initial trust in the system.",
-        "free (CCV §2.2: low trust)",
+        "free (CCV2019 §2.2: low trust)",
         group="family",
         free=True,
     ),
@@ -322,7 +277,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         0.0,
         1.0,
         "Mean distance between the family's own (streetwise) norm and the societal norm.",
-        "free (CCV §2.1)",
+        "free (CCV2019 §2.1)",
         group="family",
         free=True,
     ),
@@ -333,7 +288,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         0.0,
         1.0,
         "Mean intergenerational background risk (problems carried over from parents).",
-        "free (CCV §2.1)",
+        "free (CCV2019 §2.1)",
         group="family",
         free=True,
     ),
@@ -344,7 +299,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         0.0,
         1.0,
         "Share of families with a help request of their own at entry.",
-        "CCV poll §2: 3 in 4 do not seek help",
+        "CCV2019 §2 poll: 3 in 4 do not seek help",
         group="family",
         sensitivity=True,
     ),
@@ -366,6 +321,42 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         0.0,
         1.0,
         "Share of families already signalled or in care at the start.",
+        "free",
+        group="family",
+        free=True,
+    ),
+    _p(
+        "family_turnover_per_year",
+        0.1,
+        "per year",
+        0.0,
+        0.5,
+        "Share of households that leave the population each year (children grow up, families "
+        "move), replaced by new households from the same mix.",
+        "free (NJi2017: the number of families is stable from year to year)",
+        group="family",
+        free=True,
+    ),
+    _p(
+        "recovered_exit_per_year",
+        0.5,
+        "per year",
+        0.0,
+        2.0,
+        "Extra rate at which a family closed as recovered leaves the population of multi-problem "
+        "families (its problems no longer multiple and complex).",
+        "free",
+        group="family",
+        free=True,
+    ),
+    _p(
+        "family_load_spread",
+        0.4,
+        "factor",
+        0.0,
+        0.9,
+        "How far families differ in overall load: each family's severities are the mix's means "
+        "times a factor within 1 +- this spread.",
         "free",
         group="family",
         free=True,
@@ -395,6 +386,17 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         free=True,
     ),
     _p(
+        "life_event_severity",
+        0.2,
+        "0-1",
+        0.0,
+        0.6,
+        "Mean rise in severity of one domain of one member from a life event.",
+        "free",
+        group="family",
+        free=True,
+    ),
+    _p(
         "recovery_rate",
         0.05,
         "per week",
@@ -413,7 +415,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         0.1,
         0.9,
         "Finance/housing severity above which basic needs are not in order.",
-        "free (seed 001: basis op orde)",
+        "free (VJI-RA: basis op orde)",
         group="family",
         free=True,
     ),
@@ -424,7 +426,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         0.0,
         1.0,
         "Share of the improvement on other domains that lasts while basic needs are not in order.",
-        "free (seed 001)",
+        "free (VJI-RA)",
         group="family",
         sensitivity=True,
         free=True,
@@ -452,17 +454,6 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         group="family",
         free=True,
     ),
-    _p(
-        "return_per_year",
-        0.3,
-        "per year",
-        0.0,
-        2.0,
-        "Hazard of a closed family returning, at closure-level burden.",
-        "free (CBS: 28-38% re-reports to Veilig Thuis)",
-        group="family",
-        free=True,
-    ),
     # --- professionals ---------------------------------------------------------------------
     _p(
         "caseload_norm",
@@ -471,7 +462,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         3,
         30,
         "Caseload norm of social-domain professionals.",
-        "8-9 workable (Significant Public 2022); 15 children/FTE (convenant 2007-08)",
+        "SigPub2022: 8-9 workable; Convenant2007: 15 children per FTE; FNV2022: ~18 in practice",
         group="professional",
         sensitivity=True,
     ),
@@ -493,7 +484,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         3,
         20,
         "Families per process coordinator (procesregisseur / gezinsmanager).",
-        "Maastricht pilot 2021: 2 regisseurs for 14 families",
+        "Maastricht2021: 2 regisseurs for 14 families",
         group="professional",
     ),
     _p(
@@ -503,8 +494,73 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         4.0,
         36.0,
         "Direct client hours per FTE per week.",
-        "GI cap of 2 h/family/week incl. travel (Leiden 2021) x 9 families",
+        "Leiden2021: GI cap of 2 h/family/week incl. travel, x 9 families",
         group="professional",
+    ),
+    _p(
+        "hours_needed_social",
+        2.0,
+        "hours per week",
+        0.5,
+        6.0,
+        "Hours a week a family needs from its social professional for full attention.",
+        "Leiden2021: GIs cap time at 2 hours a week per family",
+        group="professional",
+    ),
+    _p(
+        "hours_needed_safety",
+        1.0,
+        "hours per week",
+        0.25,
+        4.0,
+        "Hours a week a family needs from its safety professional for full attention.",
+        "free",
+        group="professional",
+        free=True,
+    ),
+    _p(
+        "intake_margin",
+        1.2,
+        "factor",
+        1.0,
+        2.0,
+        "A team takes in families up to this multiple of the caseload norm.",
+        "free",
+        group="professional",
+        free=True,
+    ),
+    _p(
+        "handover_margin",
+        1.5,
+        "factor",
+        1.0,
+        3.0,
+        "Colleagues take over a leaver's families up to this multiple of the norm.",
+        "free",
+        group="professional",
+        free=True,
+    ),
+    _p(
+        "signal_cooldown_weeks",
+        26,
+        "weeks",
+        1,
+        104,
+        "Weeks before a professional puts a blind spot on the agenda again.",
+        "free",
+        group="professional",
+        free=True,
+    ),
+    _p(
+        "fallback_weeks",
+        26,
+        "weeks",
+        4,
+        104,
+        "Weeks in which a new professional leans on protocol (less and less).",
+        "free (CCV2019 §4.1)",
+        group="professional",
+        free=True,
     ),
     _p(
         "social_fte_per_100_families",
@@ -536,7 +592,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         0.0,
         0.6,
         "Base staff turnover at average stress.",
-        "18-19%/yr child protection (Leiden 2021); 13%/yr social domain (AEF 2020)",
+        "Leiden2021: 18-19%/yr child protection; AEF2020: 13%/yr social domain",
         group="professional",
         sensitivity=True,
     ),
@@ -594,7 +650,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         0.5,
         40.0,
         "Specialist care places (youth care, GGZ, addiction) per 100 families.",
-        "free (calibrated to 13-14 weeks waiting, GR Jeugdhulp Rijnmond 2022-23)",
+        "free (calibrated to 13-14 weeks waiting, Rijnmond2023)",
         group="organisation",
         sensitivity=True,
         free=True,
@@ -622,6 +678,17 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         free=True,
     ),
     _p(
+        "treatment_pause_weeks",
+        26,
+        "weeks",
+        0,
+        104,
+        "Weeks after a treatment before a family is referred to specialist care again.",
+        "free",
+        group="organisation",
+        free=True,
+    ),
+    _p(
         "overruling_per_year",
         1.0,
         "per year",
@@ -629,7 +696,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         6.0,
         "Rate at which a specialist overrules a joint plan on dossier knowledge alone "
         "(scaled by the organisation's institutional goal).",
-        "free (CCV §4.3)",
+        "free (CCV2019 §4.3)",
         group="organisation",
         free=True,
     ),
@@ -641,7 +708,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         0.0,
         0.3,
         "Process-coordination capacity as a share of the region's families.",
-        "CCV §1.2.3: ~5% most complex cases",
+        "CCV2019 §1.2.3: ~5% most complex cases",
         group="region",
         sensitivity=True,
     ),
@@ -652,7 +719,51 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         0.0,
         1.0,
         "Complexity percentile a regiogemeente case must reach to pass the centre's screening.",
-        "free (CCV §4.3)",
+        "free (CCV2019 §4.3)",
+        group="region",
+        free=True,
+    ),
+    _p(
+        "procesregie_min_weeks",
+        26,
+        "weeks",
+        4,
+        104,
+        "Weeks a case stays under procesregie at least before it is handed back.",
+        "free",
+        group="region",
+        free=True,
+    ),
+    _p(
+        "pilot_weeks",
+        52,
+        "weeks",
+        8,
+        156,
+        "How long a pilot (proeftuin) runs.",
+        "free (CCV2019 §6.5: pilots that start and fade)",
+        group="region",
+        free=True,
+    ),
+    _p(
+        "progress_step",
+        0.01,
+        "0-1",
+        0.002,
+        0.05,
+        "Drop in mean severity below the best so far that counts as progress.",
+        "free",
+        group="region",
+        free=True,
+    ),
+    _p(
+        "closure_weeks",
+        8,
+        "weeks",
+        1,
+        26,
+        "Weeks below the closure burden before a case is closed as recovered.",
+        "free",
         group="region",
         free=True,
     ),
@@ -675,7 +786,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         0.0,
         1.0,
         "Share of the budget that is pooled (ontschot) rather than labelled per domain.",
-        "free (seed 001: brede geldstroom)",
+        "free (VJI-RA: brede geldstroom)",
         group="climate",
         sensitivity=True,
         free=True,
@@ -687,7 +798,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         0.0,
         1.0,
         "Room the rules give partners to share information (0: strict reading of the AVG).",
-        "free (CCV §3.2)",
+        "free (CCV2019 §3.2)",
         group="climate",
         sensitivity=True,
         free=True,
@@ -699,31 +810,61 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         0.1,
         0.95,
         "Pressure (incidents, safety severity, non-cooperation) above which drang is imposed.",
-        "free (CCV §3.2, §4.2)",
+        "free (CCV2019 §3.2, §4.2)",
         group="climate",
         sensitivity=True,
         free=True,
     ),
-    # --- costs (Ministry of JenV cost analysis of multi-problem households, seed 002) -----
+    # --- costs that follow the money (JenV-kosten: every partner's costs for one household) ---
     _p(
-        "hourly_cost",
-        95.0,
-        "EUR per hour",
-        40.0,
-        200.0,
-        "Full cost of one professional hour, any partner.",
-        "free (order of Dutch tariffs)",
+        "salary_social",
+        85000.0,
+        "EUR per FTE-year",
+        60000.0,
+        130000.0,
+        "Full cost of one social-domain FTE a year (salary, employer charges, overhead).",
+        "CAO-Gemeenten",
+        group="cost",
+    ),
+    _p(
+        "salary_safety",
+        90000.0,
+        "EUR per FTE-year",
+        60000.0,
+        130000.0,
+        "Full cost of one police or probation FTE a year.",
+        "CAO-Gemeenten (order of police scales)",
+        group="cost",
+    ),
+    _p(
+        "salary_coordination",
+        95000.0,
+        "EUR per FTE-year",
+        60000.0,
+        140000.0,
+        "Full cost of one procesregisseur FTE a year.",
+        "CAO-Gemeenten",
+        group="cost",
+    ),
+    _p(
+        "hiring_cost",
+        10000.0,
+        "EUR per hire",
+        0.0,
+        40000.0,
+        "Recruitment and induction of a new professional.",
+        "free",
         group="cost",
         free=True,
     ),
     _p(
-        "specialist_cost_per_week",
+        "specialist_cost",
         900.0,
         "EUR per week",
-        100.0,
+        200.0,
         5000.0,
-        "Cost of a week of specialist care.",
-        "free",
+        "A week of specialist care (ambulant and residential youth care, GGZ, addiction care).",
+        "NZa-tarieven (blend; free)",
         group="cost",
         free=True,
     ),
@@ -734,31 +875,105 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         100.0,
         10000.0,
         "Police and justice cost of one incident.",
-        "free",
+        "Politie-kosten (order of magnitude)",
         group="cost",
         free=True,
     ),
     _p(
-        "dwang_cost_per_week",
-        1200.0,
-        "EUR per week",
-        100.0,
-        10000.0,
-        "Cost of a week under a coercive measure (dwang).",
-        "free",
-        group="cost",
-        free=True,
-    ),
-    _p(
-        "public_cost_per_week",
-        3500.0,
+        "drang_cost",
+        150.0,
         "EUR per week",
         0.0,
-        5000.0,
-        "Benefits, debt relief and housing costs of a household at full burden.",
-        "free (calibrated to ~EUR 114,000/yr, NJi Almelo 2017)",
+        1000.0,
+        "A week under drang (a conditional framework: voluntary youth probation, a drang trajectory).",
+        "free",
         group="cost",
         free=True,
+    ),
+    _p(
+        "dwang_cost",
+        1200.0,
+        "EUR per week",
+        200.0,
+        5000.0,
+        "A week under dwang (a child-protection order by a GI; out-of-home placement for part of them).",
+        "free (CBS-JB2022 for the orders; placement share unknown)",
+        group="cost",
+        free=True,
+    ),
+    _p(
+        "maatwerk_cost",
+        300.0,
+        "EUR per week",
+        0.0,
+        2000.0,
+        "Maatwerk bought for a family at full need and full chance of a fitting offer.",
+        "free (VJI-RA: one money stream for maatwerk)",
+        group="cost",
+        free=True,
+    ),
+    _p(
+        "pooling_overhead",
+        400.0,
+        "EUR per household-year",
+        0.0,
+        3000.0,
+        "Overhead of pooled funding (budget holders, accounting) per household in view at full pooling.",
+        "free",
+        group="cost",
+        free=True,
+    ),
+    _p(
+        "sharing_overhead",
+        300.0,
+        "EUR per household-year",
+        0.0,
+        3000.0,
+        "Overhead of the agreements that let partners share information, per household at full room.",
+        "free",
+        group="cost",
+        free=True,
+    ),
+    _p(
+        "procesregie_case_cost",
+        150.0,
+        "EUR per case-week",
+        0.0,
+        1000.0,
+        "Case-table time of all partners for a procesregie case, on top of the regisseur.",
+        "free",
+        group="cost",
+        free=True,
+    ),
+    _p(
+        "benefits_cost",
+        22000.0,
+        "EUR per year",
+        0.0,
+        40000.0,
+        "Benefits of a household with no income from work (school/work severity 1).",
+        "Bijstand2024",
+        group="cost",
+    ),
+    _p(
+        "debt_relief_cost",
+        3500.0,
+        "EUR per year",
+        0.0,
+        15000.0,
+        "Debt relief (schuldhulpverlening) of a household at finance severity 1.",
+        "NVVK",
+        group="cost",
+    ),
+    _p(
+        "housing_cost",
+        8000.0,
+        "EUR per year",
+        0.0,
+        30000.0,
+        "Housing costs (arrears, eviction, shelter) of a household at housing severity 1.",
+        "Aedes-huisuitzetting",
+        group="cost",
     ),
 )
 
@@ -778,10 +993,12 @@ def _calibrated(p: Parameter) -> Parameter:
 
 
 PARAMETERS: Mapping[str, Parameter] = MappingProxyType(
-    {p.name: _calibrated(p) for p in _DECLARATIONS}
+    {p.name: _calibrated(p) for p in (*_DECLARATIONS, *COEFFICIENTS)}
 )
 DEFAULTS: Mapping[str, Any] = MappingProxyType({p.name: p.default for p in PARAMETERS.values()})
 SENSITIVITY_DEFAULT: tuple[str, ...] = tuple(p.name for p in _DECLARATIONS if p.sensitivity)
+if len(PARAMETERS) != len(_DECLARATIONS) + len(COEFFICIENTS):
+    raise RuntimeError("a parameter is declared twice")
 
 
 class Params(Mapping[str, Any]):

@@ -1,9 +1,16 @@
 """Regions: municipalities around a centrumgemeente with its Zorg- en Veiligheidshuis.
 
 The centre hosts procesregie (neutral process coordination) for roughly the 5% most complex
-cases (CCV §1.2.3). Escalations (opschaling) from the regiogemeenten are screened against the
-centre's criteria and wait for the region's decision (§4.3); a steadfast region decides slowly,
-an innovating one runs many pilots (proeftuinen) that start and fade and may cost its base.
+cases (CCV2019 §1.2.3). Requests for escalation (opschaling) from the centrumgemeente are
+decided in the Zorg- en Veiligheidshuis at once; those of the regiogemeenten wait for the
+region's decision (§4.3). Both are screened against the same criteria, so any difference in
+who gets procesregie comes from that route. A steadfast region decides slowly, an innovating
+one runs many pilots (proeftuinen) that start and fade and may cost its base.
+
+The region and the political climate above it can pull in different directions: a region that
+changes slowly under a climate that keeps setting new priorities is overloaded, and one that
+runs many pilots under a climate that does not pick them up sees their results match the
+families' needs less (the region-climate clash, :func:`sim.fit.region_climate_clash`).
 """
 
 from __future__ import annotations
@@ -14,13 +21,14 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from sim import fit
 from sim.domains import Sector, Status
+from sim.families import random_order
 
 if TYPE_CHECKING:
     from sim.model import MpgModel
 
-PILOT_WEEKS = 52
-PROCESREGIE_MIN_WEEKS = 26  # procesregie stays at least this long before handing back
+REGION_LOAD_CAP = 2.0  # policy load saturates: at twice a full load, decisions take 3x as long
 
 
 @dataclass(frozen=True)
@@ -40,7 +48,6 @@ class Region(mesa.Agent):
         municipalities: the centre first, then the regiogemeenten.
         pilots_end: weeks at which running pilots end.
         load: policy load on local government from shifting priorities.
-        escalation_waits: weeks from request to procesregie, per admitted case, by centre/regio.
     """
 
     def __init__(self, model: MpgModel, index: int, type_: str, municipalities: list[Municipality]):
@@ -50,12 +57,16 @@ class Region(mesa.Agent):
         self.pilots_end: list[int] = []
         self.load = 0.0
         self.signals_received = 0
-        self.escalation_waits = {True: [], False: []}
 
     @property
     def pilots(self) -> int:
         """Number of pilots running."""
         return len(self.pilots_end)
+
+    @property
+    def clash(self) -> float:
+        """How far the region's pace of change and the climate's pull apart (0-1)."""
+        return fit.region_climate_clash(self.traits, self.model.climate.traits)
 
     @property
     def pilot_room(self) -> float:
@@ -64,29 +75,35 @@ class Region(mesa.Agent):
 
     @property
     def decision_weeks(self) -> float:
-        """Weeks to decide on an escalation; longer while local government is overloaded."""
-        return self.traits["decision_weeks"] * (1 + self.load)
+        """Weeks a regiogemeente's escalation waits for the region's decision."""
+        p = self.model.params
+        base = self.traits["decision_weeks"] * p.escalation_decision_scale
+        return base * (1 + p.decision_load_slowdown * self.load)
 
     def run_pilots(self) -> None:
         """Start pilots at the type's rate and let finished ones fade; publish the effects."""
-        week = self.model.week
+        p, week = self.model.params, self.model.week
         self.pilots_end = [end for end in self.pilots_end if end > week]
         if self.model.rng.random() < self.traits["pilots_per_year"] / 52:
             self.start_pilot()
-        self.load *= 0.95
+        self.load *= 1 - p.region_load_decay
         table = self.model.region_table
-        table.need_matching[self.index] = min(
-            1.0, self.traits["need_matching"] + 0.06 * self.pilots
-        )
+        matching = self.traits["need_matching"] + p.pilot_need_matching * self.pilots
+        matching *= 1 - p.clash_rc_matching * self.clash
+        table.need_matching[self.index] = min(1.0, matching)
         table.shared_ownership[self.index] = self.traits["shared_ownership"]
 
     def start_pilot(self) -> None:
-        """Start a pilot (proeftuin) that runs for a year."""
-        self.pilots_end.append(self.model.week + PILOT_WEEKS)
+        """Start a pilot (proeftuin) that runs for ``pilot_weeks``."""
+        self.pilots_end.append(self.model.week + self.model.params.pilot_weeks)
 
     def absorb_priority_shift(self) -> None:
-        """A new national priority lands on local government."""
-        self.load = min(2.0, self.load + 0.5)
+        """A new national priority lands on local government; the more so when the region's
+        pace of change does not match the climate's.
+        """
+        p = self.model.params
+        added = p.shift_region_load * (1 + p.clash_rc_load * self.clash)
+        self.load = min(REGION_LOAD_CAP, self.load + added)
 
     def receive_signal(self) -> None:
         """An organisation passes on a blind spot; the region may act on it and pass it up."""
@@ -94,53 +111,49 @@ class Region(mesa.Agent):
         rng = self.model.rng
         if rng.random() >= self.traits["signal_uptake"]:
             return
-        if rng.random() < 0.2:
+        # a region with little base left starts fewer pilots: each one takes from the base
+        if rng.random() < self.model.params.pilot_per_signal * self.pilot_room:
             self.start_pilot()
         self.model.climate.receive_signal()
 
     def screen_escalations(self) -> None:
-        """Admit requested escalations to procesregie, the centre's criteria applied to the rest.
+        """Admit requested escalations to procesregie, most complex first, while capacity lasts.
 
-        Requests from the centrumgemeente are decided in a week; those of regiogemeenten wait
-        for the region's decision and must reach the centre's complexity threshold.
+        Requests from the centrumgemeente are decided at once; those of regiogemeenten wait
+        for the region's decision. Every request must reach the same complexity percentile
+        (``screening_strictness``) among the region's cases in care.
         """
         model = self.model
-        fam, wf, week = model.families, model.workforce, model.week
+        fam, wf, week, rng = model.families, model.workforce, model.week, model.rng
         mine = fam.region == self.index
         asked = np.flatnonzero(mine & (fam.escalation_week >= 0) & (fam.status == Status.IN_CARE))
         if asked.size == 0:
             return
-        centre = fam.in_centre[asked]
-        ready = asked[
-            (week - fam.escalation_week[asked]) >= np.where(centre, 1, self.decision_weeks)
-        ]
+        wait = np.where(fam.in_centre[asked], 0.0, self.decision_weeks)
+        ready = asked[(week - fam.escalation_week[asked]) >= wait]
         if ready.size == 0:
             return
-        strict = model.params.screening_strictness
         complexity = fam.complexity[mine & fam.active]
-        # the centre applies its own criteria more loosely to its own cases (CCV §4.3)
-        threshold = np.where(
-            fam.in_centre[ready],
-            np.quantile(complexity, max(0.0, strict - 0.3)),
-            np.quantile(complexity, strict),
-        )
+        threshold = np.quantile(complexity, model.params.screening_strictness)
         passes = fam.complexity[ready] >= threshold
         fam.escalation_week[ready[~passes]] = -1  # rejected; may be asked again later
         positions = wf.positions(model.zvh_of[self.index], Sector.COORDINATION)
         # the base sets how many coordinators there are (see MpgModel); pilots take from each
         limit = int(np.floor(model.params.regisseur_caseload * self.pilot_room + 0.5))
         admitted = ready[passes]
-        for f in admitted[np.argsort(-fam.complexity[admitted], kind="stable")]:
-            pos = wf.assign(positions, limit)
+        for f in admitted[random_order(-fam.complexity[admitted], rng)]:
+            pos = wf.assign(positions, limit, rng)
             if pos < 0:
                 break
-            self.escalation_waits[bool(fam.in_centre[f])].append(week - fam.escalation_week[f])
+            where = "centre" if fam.in_centre[f] else "regio"
+            model.flows.extend(f"escalation_waits_{where}", [week - fam.escalation_week[f]])
             fam.escalate(int(f), pos)
 
     def review_procesregie(self) -> None:
         """Hand cases back from procesregie once they move again and risk is down."""
-        fam, week = self.model.families, self.model.week
+        p, fam, week = self.model.params, self.model.families, self.model.week
         mine = (fam.region == self.index) & (fam.status == Status.PROCESREGIE)
-        settled = ~fam.stagnated & (fam.incident_ema * 52 < 1) & (fam.stall_weeks < 4)
-        done = mine & settled & ((week - fam.escalated_week) >= PROCESREGIE_MIN_WEEKS)
+        calm = fam.incident_ema * 52 < p.procesregie_settled_incidents
+        settled = ~fam.stagnated & calm & (fam.stall_weeks < p.procesregie_settled_stall)
+        done = mine & settled & ((week - fam.escalated_week) >= p.procesregie_min_weeks)
         fam.de_escalate(np.flatnonzero(done))

@@ -1,4 +1,10 @@
-"""Run the model for a number of weeks and record the declared outcomes."""
+"""Run the model for a number of weeks and record the declared outcomes.
+
+A run first lets the model settle for ``burn_in_weeks`` (a declared parameter) without
+recording anything, then records ``weeks`` reported weeks, numbered from 1. Every figure the
+tool reports comes from those reported weeks: the start-up transient (everybody signalled at
+once, empty caseloads, no stagnation yet) never reaches a table.
+"""
 
 from __future__ import annotations
 
@@ -21,18 +27,23 @@ def simulate(
     outcomes: Iterable[Outcome] | None = None,
     on_week: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
-    """Run one model and return one row per week: ``week`` plus one column per outcome.
+    """Run one model and return one row per reported week: ``week`` plus one column per outcome.
 
     Args:
-        params: validated parameters.
+        params: validated parameters (``burn_in_weeks`` among them).
         typology: trait values of the types.
         seed: the run's seed; the model's generator is made from it.
-        weeks: number of weeks to simulate.
+        weeks: number of reported weeks, after the burn-in.
         outcomes: what to record (default: all of :data:`sim.measures.OUTCOMES`).
-        on_week: called as ``on_week(week, weeks)`` after each week; it may raise to stop.
+        on_week: called as ``on_week(week, weeks)`` after each reported week (burn-in weeks
+            count as week 0); it may raise to stop.
     """
     chosen = tuple(outcomes or OUTCOMES.values())
     model = MpgModel(params, typology, rng=seed)
+    for _ in range(params.burn_in_weeks):
+        model.step()
+        if on_week is not None:
+            on_week(0, weeks)
     values = np.empty((weeks, len(chosen)))
     for w in range(weeks):
         model.step()

@@ -1,0 +1,71 @@
+"""Costs that follow the money, per partner (JenV-kosten: every partner's costs for one household).
+
+Professional time is paid per FTE employed (salary), whatever the hours reach families; a
+vacancy saves its salary and a hire costs recruitment and induction. Specialist care is paid
+per week of treatment, police per incident, drang and dwang per week, and the public costs of a
+household - benefits, debt relief, housing - grow with its problems on those domains. Pooled
+funding and procesregie have their own cost: maatwerk bought from the pooled money, the
+overhead of pooling and of the agreements that let partners share information, and the case
+table of procesregie.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim import fit
+from sim.domains import D, Frame, Sector, Status
+
+if TYPE_CHECKING:
+    from sim.model import MpgModel
+
+#: The partners whose costs are counted, in the order of the weekly table's cost columns.
+PARTNERS = ("social", "safety", "coordination", "specialist", "police", "coercion", "public")
+SALARY = {Sector.SOCIAL: "salary_social", Sector.SAFETY: "salary_safety"}
+SALARY[Sector.COORDINATION] = "salary_coordination"
+
+
+class CostLedger:
+    """This week's costs per partner, summed over the families the system has in view."""
+
+    def __init__(self):
+        self.week = dict.fromkeys(PARTNERS, 0.0)
+
+    def count_costs(self, model: MpgModel) -> None:
+        """Book the week's costs of every partner."""
+        p, fam, wf = model.params, model.families, model.workforce
+        in_view, active = fam.in_view, fam.active
+        staff = {}
+        for sector, salary in SALARY.items():
+            employed = int((wf.occupied & (wf.sector == sector)).sum())
+            hires = int(wf.hired_this_week[sector])
+            staff[sector] = employed * p[salary] / 52 + hires * p.hiring_cost
+        maatwerk = fit.maatwerk(model, fam) * fam.flexibility_need()
+        pooled = model.climate.pooled_funding * p.pooling_overhead
+        sharing = p.information_sharing * p.sharing_overhead
+        overhead = in_view.sum() * (pooled + sharing) / 52
+        procesregie = (fam.status == Status.PROCESREGIE).sum() * p.procesregie_case_cost
+        treated = (fam.treated_until >= model.week) & active
+        frame = fam.frame[in_view]
+        public = (
+            p.benefits_cost * fam.domain[:, D["school_work"]]
+            + p.debt_relief_cost * fam.domain[:, D["finances"]]
+            + p.housing_cost * fam.domain[:, D["housing"]]
+        )
+        self.week = {
+            "social": staff[Sector.SOCIAL] + p.maatwerk_cost * float(maatwerk[active].sum()),
+            "safety": staff[Sector.SAFETY],
+            "coordination": staff[Sector.COORDINATION] + overhead + procesregie,
+            "specialist": treated.sum() * p.specialist_cost,
+            "police": float(fam.incidents[in_view].sum()) * p.incident_cost,
+            "coercion": (frame == Frame.DRANG).sum() * p.drang_cost
+            + (frame == Frame.DWANG).sum() * p.dwang_cost,
+            "public": float(public[in_view].sum()) / 52,
+        }
+        self.week = {k: float(v) for k, v in self.week.items()}
+
+    def total(self) -> float:
+        """This week's cost over all partners."""
+        return float(np.sum(list(self.week.values())))

@@ -1,0 +1,60 @@
+"""Flows of the last weeks: what happened, not only what is.
+
+Some outcomes are rates or durations - returns after closure, waits at intake, time under
+dwang, leavers. Counting them "so far" makes them grow with the run's length; averaging over a
+rolling window of recent weeks keeps them comparable between runs of any length, and lets a
+model in steady state show a steady value.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+WINDOW_WEEKS = 52  # rates and durations are measured over the last year
+
+
+class Flows:
+    """Weekly counts and values, kept for the last :data:`WINDOW_WEEKS` weeks."""
+
+    def __init__(self, window: int = WINDOW_WEEKS):
+        self.window = window
+        self._weeks: deque[tuple[dict[str, float], dict[str, list]]] = deque()
+        self.start_week()
+
+    def start_week(self) -> None:
+        """Open a new week's record and forget weeks older than the window."""
+        self._weeks.append(({}, {}))
+        while len(self._weeks) > self.window:
+            self._weeks.popleft()
+
+    def add(self, name: str, count: float) -> None:
+        """Count ``count`` events of ``name`` this week."""
+        counts = self._weeks[-1][0]
+        counts[name] = counts.get(name, 0.0) + count
+
+    def extend(self, name: str, values) -> None:
+        """Record individual values (e.g. waits in weeks) of ``name`` this week."""
+        self._weeks[-1][1].setdefault(name, []).extend(np.asarray(values, dtype=float).tolist())
+
+    def total(self, name: str, weeks: int | None = None) -> float:
+        """Sum of the counts of ``name`` over the last ``weeks`` weeks (default: the window)."""
+        return float(sum(c.get(name, 0.0) for c, _ in self._recent(weeks)))
+
+    def values(self, name: str, weeks: int | None = None) -> np.ndarray:
+        """All values of ``name`` recorded over the last ``weeks`` weeks."""
+        out = [v for _, vals in self._recent(weeks) for v in vals.get(name, ())]
+        return np.asarray(out, dtype=float)
+
+    def weeks_seen(self, weeks: int | None = None) -> int:
+        """How many weeks the window holds (fewer than asked early in a run)."""
+        return min(len(self._weeks), weeks or self.window)
+
+    def per_year(self, name: str) -> float:
+        """Annual rate of ``name`` over the window."""
+        return self.total(name) * 52 / max(self.weeks_seen(), 1)
+
+    def _recent(self, weeks: int | None):
+        k = self.weeks_seen(weeks)
+        return list(self._weeks)[-k:]
