@@ -18,6 +18,7 @@ from experiments.config import load_scenario
 from experiments.io import write_parquet
 from experiments.pipeline import prepare
 from experiments.store import Store
+from sim.measures import HEADLINE
 
 console = Console(stderr=True)
 out = Console(width=None if Console().is_terminal else 140)
@@ -28,7 +29,9 @@ ENGINE = typer.Option(help="processes, dask or serial.")
 def validate(
     reps: Annotated[int, typer.Option(min=2, max=200, help="Replications per variant.")] = 10,
     scenario: Annotated[str, typer.Option(help="Scenario to validate.")] = "baseline",
-    weeks: Annotated[int, typer.Option(min=53, max=520, help="Weeks per run.")] = 104,
+    weeks: Annotated[
+        int, typer.Option(min=26, max=520, help="Reported weeks per run (after the burn-in).")
+    ] = 104,
     seed: Annotated[int, typer.Option(help="Root seed of the replications.")] = 20190201,
     out_dir: Annotated[Path, typer.Option("--out", help="Results store and report.")] = Path(
         "out/validation"
@@ -36,45 +39,110 @@ def validate(
     engine: Annotated[str, ENGINE] = "processes",
     workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
     patterns_file: Annotated[Path | None, typer.Option("--patterns")] = None,
+    knockouts: Annotated[
+        bool,
+        typer.Option(
+            "--knockouts",
+            help="Also run every corroboration pattern with its mechanism switched off.",
+        ),
+    ] = False,
 ) -> None:
     """Test every pattern of configs/patterns.toml on the scenario, with replications.
 
-    Exits with status 1 if a calibration pattern fails. Writes validation.md, validation.html
-    and validation.parquet to --out.
+    Verification patterns (inputs and encoded rules) are shown apart and not counted.
+    Corroboration patterns count as evidence only when they pass, do not drift and - with
+    --knockouts - fail without the mechanism they name. Prints each headline outcome's drift a
+    year over the reported weeks. Exits with status 1 when a pattern fails or drifts, or a
+    knocked-out corroboration pattern still holds. Writes validation.md, .html and .parquet
+    (and drift.parquet) to --out.
     """
     patterns = validation.load_patterns(patterns_file)
     sc = load_scenario(scenario)
     store = Store(out_dir)
-    design = validation.plan(sc, patterns, reps, weeks, seed)
+    design = validation.plan(sc, patterns, reps, weeks, seed, knockouts)
     identity = {"kind": "validation", "scenario": sc.name, "weeks": weeks, "seed": seed}
     full = prepare(store, design, identity, {"patterns": [p.id for p in patterns]})
     _run(store, design, engine, workers, None, None, None, False)
-    table = validation.evaluate(patterns, store.runs(), full[full.run_id.isin(design.run_id)])
-    _print(table, sc.name, reps)
-    _save(table, out_dir, sc.name, reps, weeks, seed)
-    failed = table[(table.role == "calibration") & ~table.passed]
-    if len(failed):
-        console.print(f"[red]calibration patterns failing: {', '.join(failed.id)}[/red]")
+    mine = full[full.run_id.isin(design.run_id)]
+    runs = store.runs()
+    drift = validation.run_drift(
+        store, sorted({o for p in patterns for o in p.outcomes} | set(HEADLINE))
+    )
+    table = validation.evaluate(patterns, runs, mine, drift, knockouts)
+    drifts = validation.drift_table(runs, drift, mine)
+    _print(table, drifts, sc.name, reps, weeks, sc.params.burn_in_weeks)
+    _save(table, drifts, out_dir, sc.name, reps, weeks, seed)
+    problems = _problems(table)
+    if problems:
+        console.print("[red]" + "; ".join(problems) + "[/red]")
         raise typer.Exit(1)
 
 
-def _print(table, name: str, reps: int) -> None:
-    grid = Table(title=f"{name}: patterns, {reps} replications", title_justify="left")
-    for col in ("pattern", "role", "target", "model (95% CI)", "result"):
-        grid.add_column(col, overflow="fold")
-    for r in table.itertuples():
-        num = validation.fmt
-        ci = f"{num(r.value)} ({num(r.ci_low)} to {num(r.ci_high)})"
-        result = "[green]pass[/green]" if r.passed else "[red]FAIL[/red]"
-        grid.add_row(r.id, r.role, r.target, ci, result)
+def _problems(table: pd.DataFrame) -> list[str]:
+    """What makes the validation fail, in words (empty when everything holds)."""
+    out = []
+    for role in ("calibration", "corroboration", "verification"):
+        bad = table[(table.role == role) & ~table.passed]
+        if len(bad):
+            out.append(f"{role} patterns failing or drifting: {', '.join(bad.id)}")
+    if "knockout_fails" in table:
+        survive = table[(table.role == "corroboration") & (table.knockout_fails == False)]  # noqa: E712
+        if len(survive):
+            out.append(f"still holding without their mechanism: {', '.join(survive.id)}")
+    return out
+
+
+def _print(table, drifts, name: str, reps: int, weeks: int, burn_in: int) -> None:
+    num = validation.fmt
+    title = f"{name}: patterns, {reps} replications, {weeks} reported weeks after {burn_in}"
+    for role in ("corroboration", "calibration", "verification"):
+        part = table[table.role == role]
+        if part.empty:
+            continue
+        grid = Table(title=f"{title} - {role}", title_justify="left")
+        for col in ("pattern", "target", "model (95% CI)", "drift/yr", "result"):
+            grid.add_column(col, overflow="fold")
+        knock = role == "corroboration" and "knockout_fails" in part
+        if knock:
+            grid.add_column("without its mechanism", overflow="fold")
+        for r in part.itertuples():
+            ci = f"{num(r.value)} ({num(r.ci_low)} to {num(r.ci_high)})"
+            result = "[green]pass[/green]" if r.passed else "[red]FAIL[/red]"
+            if r.met and r.drifting:
+                result = "[red]DRIFTING[/red]"
+            if role == "verification":
+                result = "holds" if r.passed else "[red]does not hold[/red]"
+            cells = [r.id, r.target, ci, f"{r.drift:+.1%}", result]
+            if knock:
+                ko = f"{r.mechanism} off: {num(r.knockout_value)}, "
+                ko += "[green]fails[/green]" if r.knockout_fails else "[red]still holds[/red]"
+                cells.append(ko)
+            grid.add_row(*cells)
+        out.print(grid)
+    grid = Table(
+        title="drift a year over the reported weeks (headline outcomes)", title_justify="left"
+    )
+    for col in ("outcome", "mean", "drift/yr (95% CI)", "share of mean", ""):
+        grid.add_column(col)
+    for r in drifts.itertuples():
+        ci = f"{num(r.drift_per_year)} ({num(r.ci_low)} to {num(r.ci_high)})"
+        flag = "[red]drifting[/red]" if r.drifting else "steady"
+        grid.add_row(r.outcome, num(r.mean), ci, f"{r.drift_share:+.1%}", flag)
     out.print(grid)
     counts = validation.describe(table)
     out.print(", ".join(f"{role}: {c['passed']}/{c['total']} pass" for role, c in counts.items()))
+    if "evidence" in counts.get("corroboration", {}):
+        c = counts["corroboration"]
+        out.print(
+            f"evidence: {c['evidence']} of {c['total']} corroboration patterns pass and fail "
+            "without their mechanism"
+        )
 
 
-def _save(table, out_dir: Path, name: str, reps: int, weeks: int, seed: int) -> None:
+def _save(table, drifts, out_dir: Path, name: str, reps: int, weeks: int, seed: int) -> None:
     meta = {"scenario": name, "reps": reps, "weeks": weeks, "seed": seed}
     write_parquet(table, out_dir / "validation.parquet", meta)
+    write_parquet(drifts, out_dir / "drift.parquet", meta)
     md = validation.to_markdown(table)
     (out_dir / "validation.md").write_text(md)
     html = table.to_html(index=False, float_format=lambda x: f"{x:.4g}", border=0)
@@ -82,7 +150,8 @@ def _save(table, out_dir: Path, name: str, reps: int, weeks: int, seed: int) -> 
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Validation</title>"
         "<style>body{font-family:sans-serif;margin:2em}td,th{padding:4px 8px;"
         "border-bottom:1px solid #ddd;text-align:left}</style></head><body>"
-        f"<h1>Validation of {name}</h1><p>{json.dumps(meta)}</p>{html}</body></html>"
+        f"<h1>Validation of {name}</h1><p>{json.dumps(meta)}</p>{html}"
+        f"<h2>Drift a year</h2>{drifts.to_html(index=False, border=0)}</body></html>"
     )
     (out_dir / "validation.html").write_text(page)
     console.print(f"wrote {out_dir}/validation.md, .html and .parquet")

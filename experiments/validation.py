@@ -1,10 +1,19 @@
 """Pattern-oriented validation: the patterns of ``configs/patterns.toml`` against model runs.
 
-Each pattern has a role fixed in advance: *calibration* patterns set the free parameters
-(:mod:`experiments.calibration`); *corroboration* patterns are held back and only reported.
-A run's value for an outcome is its mean over the last 52 weeks (as in every sweep); a
+Each pattern has a role fixed in advance (Grimm2005):
+
+- *verification* patterns are inputs or encoded rules: shown, never counted as evidence;
+- *calibration* patterns set the free parameters (:mod:`experiments.calibration`);
+- *corroboration* patterns are held back and emergent, and name the mechanism that should
+  produce them. With knock-outs, each is run again with that mechanism switched off (the
+  ``knockout`` parameter) and must then fail: a pattern that survives the loss of its mechanism
+  is not evidence for it.
+
+A run's value for an outcome is its tail mean over the reported weeks (after the burn-in); a
 pattern's value is the mean over replications with a 95% t-interval. Variants of a scenario
-(direction patterns) share their seeds, so their differences are paired.
+share their seeds, so their differences are paired. Every pattern is also checked for drift:
+a pattern measured on a series that still moves by more than :data:`DRIFT_LIMIT` of its mean
+a year fails, whatever its value.
 """
 
 from __future__ import annotations
@@ -22,12 +31,17 @@ from scipy import stats
 
 from experiments.config import Scenario, config_dir
 from experiments.design import build_design
+from sim.coefficients import MECHANISMS
 from sim.errors import ConfigError
-from sim.measures import OUTCOMES
+from sim.measures import HEADLINE, OUTCOMES
 from sim.params import check_name
 
 KINDS = ("range", "direction", "ordering")
-ROLES = ("calibration", "corroboration")
+ROLES = ("verification", "calibration", "corroboration")
+#: Largest drift a year, as a share of the mean, of a series a pattern may be measured on.
+DRIFT_LIMIT = 0.05
+#: Drift is measured against the mean, but never against a mean below this (a share near zero).
+DRIFT_FLOOR = 0.02
 
 
 @dataclass(frozen=True)
@@ -48,6 +62,9 @@ class Pattern:
     expect: str = ""
     first: str = ""
     second: str = ""
+    mechanism: str = ""
+    evidence: str = ""
+    limits: str = ""
 
     def describe_target(self) -> str:
         """The criterion in words, for tables."""
@@ -58,21 +75,32 @@ class Pattern:
             return f"{self.outcome} {self.expect} when {change}"
         return f"{self.first} > {self.second}"
 
+    @property
+    def outcomes(self) -> tuple[str, ...]:
+        """The outcomes the pattern reads."""
+        return tuple(filter(None, (self.outcome, self.first, self.second)))
+
+    def variants(self, knockout: str | None = None) -> list[dict[str, Any]]:
+        """The scenario variants this pattern is measured on (with a knock-out if given)."""
+        base = [dict(self.a), dict(self.b)] if self.kind == "direction" else [{}]
+        return [{**v, "knockout": knockout} if knockout else v for v in base]
+
 
 def load_patterns(path: str | Path | None = None) -> list[Pattern]:
     """Read and check the patterns file.
 
     Raises:
-        ConfigError: a pattern with an unknown kind, role, outcome or parameter.
+        ConfigError: a pattern with an unknown kind, role, outcome, mechanism or parameter.
     """
     path = Path(path) if path else config_dir() / "patterns.toml"
     try:
         entries = tomllib.loads(path.read_text())["pattern"]
-    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
+        patterns = [Pattern(**entry) for entry in entries]
+    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(
             "patterns", str(path), f"a TOML file of [[pattern]] tables ({exc})"
         ) from None
-    return [_check(Pattern(**entry)) for entry in entries]
+    return [_check(p) for p in patterns]
 
 
 def _check(p: Pattern) -> Pattern:
@@ -80,92 +108,204 @@ def _check(p: Pattern) -> Pattern:
         raise ConfigError(f"pattern {p.id}: kind", p.kind, "allowed: " + ", ".join(KINDS))
     if p.role not in ROLES:
         raise ConfigError(f"pattern {p.id}: role", p.role, "allowed: " + ", ".join(ROLES))
-    for name in filter(None, (p.outcome, p.first, p.second)):
+    for name in p.outcomes:
         if name not in OUTCOMES:
-            raise ConfigError(f"pattern {p.id}: outcome", name, "see sim/measures.py")
+            raise ConfigError(f"pattern {p.id}: outcome", name, "see `mpgsim` outcomes")
     for name in (*p.a, *p.b):
         check_name(name)
     if p.kind == "direction" and p.expect not in ("higher", "lower"):
         raise ConfigError(f"pattern {p.id}: expect", p.expect, "allowed: higher, lower")
+    if p.role == "corroboration" and p.mechanism not in MECHANISMS:
+        allowed = "a corroboration pattern names its mechanism: " + ", ".join(MECHANISMS)
+        raise ConfigError(f"pattern {p.id}: mechanism", p.mechanism, allowed)
     return p
 
 
-def variants(patterns: Sequence[Pattern]) -> list[dict[str, Any]]:
-    """The scenario variants the patterns need: the scenario itself first, then each a and b."""
+def variants(patterns: Sequence[Pattern], knockouts: bool = False) -> list[dict[str, Any]]:
+    """The scenario variants the patterns need: the scenario itself first, then the others.
+
+    With ``knockouts``, every corroboration pattern's variants come again with its mechanism
+    knocked out.
+    """
     out: list[dict[str, Any]] = [{}]
     for p in patterns:
-        for v in (dict(p.a), dict(p.b)):
+        wanted = p.variants()
+        if knockouts and p.role == "corroboration":
+            wanted += p.variants(p.mechanism)
+        for v in wanted:
             if v not in out:
                 out.append(v)
     return out
 
 
 def plan(
-    scenario: Scenario, patterns: Sequence[Pattern], reps: int, weeks: int, seed: int
+    scenario: Scenario,
+    patterns: Sequence[Pattern],
+    reps: int,
+    weeks: int,
+    seed: int,
+    knockouts: bool = False,
 ) -> pd.DataFrame:
     """A design with ``reps`` paired replications of every variant the patterns need.
 
     Every variant carries the same parameter columns (the scenario's value where a variant
     does not change it); ``sample_row`` is the variant's index in :func:`variants`.
     """
-    wanted = variants(patterns)
+    wanted = variants(patterns, knockouts)
     keys = sorted({k for v in wanted for k in v})
     points = [{k: v.get(k, scenario.params[k]) for k in keys} for v in wanted]
     return build_design("validation", points, reps, seed, weeks, [scenario])
 
 
-def evaluate(patterns: Sequence[Pattern], runs: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
-    """Score every pattern on the per-run summaries of a validation design.
-
-    Returns:
-        One row per pattern: id, role, kind, description, target, value, ci_low, ci_high,
-        passed, source, reps.
-    """
-    wanted = variants(patterns)
+def by_variant(
+    runs: pd.DataFrame, design: pd.DataFrame, wanted: list[dict[str, Any]]
+) -> dict[int, pd.DataFrame]:
+    """Run summaries per variant index, ordered by replication (pairs line up)."""
     # variants with identical parameters share a run id: keep every design row
     rows = design[["run_id", "sample_row", "replication"]]
     merged = rows.merge(
         runs.drop(columns=["sample_row", "replication"], errors="ignore"), on="run_id"
     )
-    by_variant = {
+    return {
         i: merged[merged.sample_row == i].sort_values("replication") for i in range(len(wanted))
     }
-    return pd.DataFrame([_score(p, by_variant, wanted) for p in patterns])
 
 
-def _score(p: Pattern, by_variant: dict[int, pd.DataFrame], wanted: list[dict]) -> dict[str, Any]:
-    base = by_variant[0]
+def evaluate(
+    patterns: Sequence[Pattern],
+    runs: pd.DataFrame,
+    design: pd.DataFrame,
+    drift: pd.DataFrame | None = None,
+    knockouts: bool = False,
+) -> pd.DataFrame:
+    """Score every pattern on the per-run summaries of a validation design.
+
+    Args:
+        patterns: the patterns.
+        runs: per-run summaries (tail means).
+        design: the validation design (see :func:`plan`).
+        drift: per-run drift a year of each outcome (see :func:`run_drift`); None skips it.
+        knockouts: also score corroboration patterns with their mechanism knocked out.
+
+    Returns:
+        One row per pattern: id, role, kind, mechanism, description, target, value, ci_low,
+        ci_high, drift (relative, a year), drifting, met, passed, and with knock-outs
+        knockout_value, knockout_met and knockout_fails. ``passed`` means met and not drifting.
+    """
+    wanted = variants(patterns, knockouts)
+    groups = by_variant(runs, design, wanted)
+    drifts = by_variant(drift, design, wanted) if drift is not None else None
+    rows = []
+    for p in patterns:
+        row = _score(p, groups, wanted, None)
+        row["drift"] = _drift_of(p, drifts, groups, wanted) if drifts is not None else np.nan
+        row["drifting"] = bool(abs(row["drift"]) > DRIFT_LIMIT) if drifts is not None else False
+        row["passed"] = row["met"] and not row["drifting"]
+        if knockouts and p.role == "corroboration":
+            out = _score(p, groups, wanted, p.mechanism)
+            row.update(knockout_value=out["value"], knockout_met=out["met"])
+            row["knockout_fails"] = not out["met"]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _values(p: Pattern, groups, wanted, knockout: str | None) -> np.ndarray:
+    """The per-replication values the pattern's criterion is applied to."""
+    first, *rest = [groups[wanted.index(v)] for v in p.variants(knockout)]
     if p.kind == "range":
-        values = base[p.outcome].to_numpy()
-        passed = lambda m, lo, hi: p.low <= m <= p.high  # noqa: E731
-    elif p.kind == "ordering":
-        values = (base[p.first] - base[p.second]).to_numpy()
-        passed = lambda m, lo, hi: lo > 0  # noqa: E731
-    else:
-        a = by_variant[wanted.index(dict(p.a))].set_index("replication")[p.outcome]
-        b = by_variant[wanted.index(dict(p.b))].set_index("replication")[p.outcome]
-        values = (b - a).dropna().to_numpy()
-        sign = 1 if p.expect == "higher" else -1
-        passed = lambda m, lo, hi: (lo > 0) if sign > 0 else (hi < 0)  # noqa: E731
+        return first[p.outcome].to_numpy()
+    if p.kind == "ordering":
+        return (first[p.first] - first[p.second]).to_numpy()
+    a = first.set_index("replication")[p.outcome]
+    b = rest[0].set_index("replication")[p.outcome]
+    return (b - a).dropna().to_numpy()
+
+
+def _score(p: Pattern, groups, wanted, knockout: str | None) -> dict[str, Any]:
+    values = _values(p, groups, wanted, knockout)
     mean, lo, hi = mean_ci(values)
+    if p.kind == "range":
+        met = p.low <= mean <= p.high
+    elif p.kind == "ordering" or p.expect == "higher":
+        met = lo > 0
+    else:
+        met = hi < 0
     return {
         "id": p.id,
         "role": p.role,
         "kind": p.kind,
+        "mechanism": p.mechanism,
         "description": p.description,
         "target": p.describe_target(),
         "value": mean,
         "ci_low": lo,
         "ci_high": hi,
-        "passed": bool(len(values) > 1 and passed(mean, lo, hi)),
+        "met": bool(len(values) > 1 and met),
         "source": p.source,
+        "evidence": p.evidence,
+        "limits": p.limits,
         "reps": len(values),
     }
+
+
+def _drift_of(p: Pattern, drifts, groups, wanted) -> float:
+    """Largest relative drift a year of the series the pattern reads (mean over replications)."""
+    worst = 0.0
+    for v in p.variants():
+        i = wanted.index(v)
+        for name in p.outcomes:
+            slope = float(drifts[i][name].mean())
+            rel = slope / max(abs(float(groups[i][name].mean())), DRIFT_FLOOR)
+            worst = rel if abs(rel) > abs(worst) else worst
+    return worst
+
+
+def run_drift(store, outcomes: Sequence[str]) -> pd.DataFrame:
+    """Per run, each outcome's least-squares slope a year over its reported weeks."""
+    cols = ", ".join(f'regr_slope("{o}", week) * 52 AS "{o}"' for o in outcomes)
+    sql = (
+        "WITH w AS (SELECT * FROM weekly QUALIFY row_number() OVER "
+        "(PARTITION BY run_id, week ORDER BY run_id) = 1) "
+        f"SELECT run_id, {cols} FROM w GROUP BY run_id"
+    )
+    return store.query(sql)
+
+
+def drift_table(runs: pd.DataFrame, drift: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
+    """Each headline outcome's drift a year over the reported weeks of the scenario's runs.
+
+    Returns:
+        outcome, mean, drift_per_year (with its 95% CI over replications), drift_share
+        (drift a year / mean) and drifting (|share| > DRIFT_LIMIT).
+    """
+    base = design[design.sample_row == 0]
+    levels = runs[runs.run_id.isin(base.run_id)]
+    slopes = drift[drift.run_id.isin(base.run_id)]
+    rows = []
+    for name in HEADLINE:
+        if name not in slopes:
+            continue
+        mean = float(levels[name].mean())
+        slope, lo, hi = mean_ci(slopes[name].to_numpy())
+        share = slope / max(abs(mean), DRIFT_FLOOR)
+        rows.append(
+            {
+                "outcome": name,
+                "mean": mean,
+                "drift_per_year": slope,
+                "ci_low": lo,
+                "ci_high": hi,
+                "drift_share": share,
+                "drifting": bool(abs(share) > DRIFT_LIMIT),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
     """Mean and two-sided t-interval of ``values`` (NaN interval for fewer than two)."""
     values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
     mean = float(values.mean()) if values.size else float("nan")
     if values.size < 2:
         return mean, float("nan"), float("nan")
@@ -174,16 +314,31 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, floa
 
 
 def to_markdown(table: pd.DataFrame) -> str:
-    """The validation table as Markdown (for the README and docs/TRACE.md)."""
-    lines = [
-        "| pattern | role | target | model (95% CI) | result |",
-        "|---|---|---|---|---|",
-    ]
-    for r in table.itertuples():
-        value = f"{fmt(r.value)} ({fmt(r.ci_low)} to {fmt(r.ci_high)})"
-        mark = "pass" if r.passed else "**fail**"
-        lines.append(f"| {r.description} | {r.role} | {r.target} | {value} | {mark} |")
-    return "\n".join(lines) + "\n"
+    """The validation table as Markdown (for the README and docs/TRACE.md), by role."""
+    lines = []
+    knock = "knockout_fails" in table
+    for role in ("corroboration", "calibration", "verification"):
+        part = table[table.role == role]
+        if part.empty:
+            continue
+        head = "| pattern | target | model (95% CI) | result |"
+        rule = "|---|---|---|---|"
+        if knock and role == "corroboration":
+            head = "| pattern | mechanism | target | model (95% CI) | result | knocked out |"
+            rule = "|---|---|---|---|---|---|"
+        lines += [f"**{role}**", "", head, rule]
+        for r in part.itertuples():
+            value = f"{fmt(r.value)} ({fmt(r.ci_low)} to {fmt(r.ci_high)})"
+            mark = "pass" if r.passed else ("**drifting**" if r.met else "**fail**")
+            if role == "verification":
+                mark = "holds" if r.passed else "**does not hold**"
+            cells = [r.description, r.target, value, mark]
+            if knock and role == "corroboration":
+                ko = "fails (as it should)" if r.knockout_fails else "**still holds**"
+                cells = [r.description, r.mechanism, r.target, value, mark, ko]
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def fmt(x: float | None) -> str:
@@ -194,8 +349,15 @@ def fmt(x: float | None) -> str:
 
 
 def describe(table: pd.DataFrame) -> dict[str, Any]:
-    """Counts per role, for the closing line and the JSON beside the table."""
+    """Counts per role, for the closing line and the JSON beside the table.
+
+    Corroboration counts as evidence only when the pattern passes *and* (with knock-outs)
+    fails without its mechanism.
+    """
     out = {}
     for role, group in table.groupby("role"):
-        out[role] = {"passed": int(group.passed.sum()), "total": len(group)}
+        entry = {"passed": int(group.passed.sum()), "total": len(group)}
+        if role == "corroboration" and "knockout_fails" in group:
+            entry["evidence"] = int((group.passed & group.knockout_fails.fillna(False)).sum())
+        out[role] = entry
     return json.loads(json.dumps(out))

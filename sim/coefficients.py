@@ -41,7 +41,8 @@ MECHANISMS: Mapping[str, str] = MappingProxyType(
         "collaboration": "Each pair of professionals around a family can fail to collaborate.",
         "overruling": "A specialist overrules the joint plan (see overruling_per_year).",
         "stagnation": "How blockers are weighed when a case stagnates.",
-        "trust": "Trust and motivation: heard, quick wins, one contact up; overasking, waiting, changes down.",
+        "trust": "Trust and motivation: heard, quick wins, one contact up; overasking, waiting, dwang down.",
+        "continuity": "Every change of professional costs the family trust (CCV2019 §2.2).",
         "dropout": "Families with very low trust drop out of voluntary care.",
         "needs": "What a family needs: structure (safety, own norm) and flexibility (contra-indications, many domains).",
         "fit": "How the levels' traits add up to the structure and flexibility supplied.",
@@ -520,7 +521,7 @@ COEFFICIENTS: tuple[Parameter, ...] = (
     _c(
         "trust_changed_professional",
         0.08,
-        "trust",
+        "continuity",
         "Trust lost per change of professional.",
         "per change",
     ),

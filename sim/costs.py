@@ -1,7 +1,9 @@
 """Costs that follow the money, per partner (JenV-kosten: every partner's costs for one household).
 
 Professional time is paid per FTE employed (salary), whatever the hours reach families; a
-vacancy saves its salary and a hire costs recruitment and induction. Specialist care is paid
+vacancy saves its salary and a hire costs recruitment and induction. The providers that
+labelled funding brings per problem domain are paid time of other organisations, charged at
+the same FTE rate for the hours they spend on the family. Specialist care is paid
 per week of treatment, police per incident, drang and dwang per week, and the public costs of a
 household - benefits, debt relief, housing - grow with its problems on those domains. Pooled
 funding and procesregie have their own cost: maatwerk bought from the pooled money, the
@@ -43,6 +45,8 @@ class CostLedger:
             hires = int(wf.hired_this_week[sector])
             staff[sector] = employed * p[salary] / 52 + hires * p.hiring_cost
         maatwerk = fit.maatwerk(model, fam) * fam.flexibility_need()
+        # providers that labelled funding brings are other organisations' paid time
+        providers = float(fam.extra_providers[active].sum())
         pooled = model.climate.pooled_funding * p.pooling_overhead
         sharing = p.information_sharing * p.sharing_overhead
         overhead = in_view.sum() * (pooled + sharing) / 52
@@ -55,7 +59,9 @@ class CostLedger:
             + p.housing_cost * fam.domain[:, D["housing"]]
         )
         self.week = {
-            "social": staff[Sector.SOCIAL] + p.maatwerk_cost * float(maatwerk[active].sum()),
+            "social": staff[Sector.SOCIAL]
+            + p.maatwerk_cost * float(maatwerk[active].sum())
+            + providers * p.provider_hours_per_week / p.client_hours_per_week * p.salary_social / 52,
             "safety": staff[Sector.SAFETY],
             "coordination": staff[Sector.COORDINATION] + overhead + procesregie,
             "specialist": treated.sum() * p.specialist_cost,

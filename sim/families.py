@@ -125,7 +125,9 @@ class Families:
         self.status[idx] = Status.NOT_IN_VIEW
         self.frame[idx] = Frame.VOLUNTARY
         self._reset_case(idx)
-        self.refresh()
+        if not hasattr(self, "domain"):
+            self.refresh()
+        self.refresh(idx)
         self.best_burden[idx] = self.burden[idx]
         self.child_risk[idx] = self._child_target()[idx]
 
@@ -196,27 +198,36 @@ class Families:
         """Families closed as recovered and still out of view."""
         return (self.status == Status.CLOSED) & self.recovered
 
-    def refresh(self) -> None:
-        """Recompute the per-family summaries of severity the rules read.
+    def refresh(self, rows: np.ndarray | None = None) -> None:
+        """Recompute the per-family summaries of severity the rules read (all rows, or some).
 
         Complexity is a score, not a share: it is not clipped, so the most complex families
         stay distinguishable from each other (clipping made a quarter of them equal).
         """
         p = self.model.params
-        self.domain = self.severity.max(axis=1)
-        self.burden = self.domain.mean(axis=1)
-        self.basic_ok = self.domain[:, BASIC].max(axis=1) < p.basic_needs_threshold
-        self.safety_severity = self.domain[:, SAFETY].mean(axis=1)
-        serious = self.domain >= SERIOUS
-        self.n_serious = serious.sum(axis=1)
-        self.contra = np.zeros(self.n, dtype=bool)
+        if rows is None:
+            rows = slice(None)
+            for name, dtype in (("burden", float), ("basic_ok", bool), ("safety_severity", float)):
+                setattr(self, name, np.zeros(self.n, dtype=dtype))
+            self.domain = np.zeros((self.n, N_DOMAINS))
+            self.n_serious = np.zeros(self.n, dtype=np.int64)
+            self.contra = np.zeros(self.n, dtype=bool)
+            self.complexity = np.zeros(self.n)
+        domain = self.severity[rows].max(axis=1)
+        self.domain[rows] = domain
+        burden = domain.mean(axis=1)
+        self.burden[rows] = burden
+        self.basic_ok[rows] = domain[:, BASIC].max(axis=1) < p.basic_needs_threshold
+        self.safety_severity[rows] = domain[:, SAFETY].mean(axis=1)
+        serious = domain >= SERIOUS
+        n_serious = serious.sum(axis=1)
+        self.n_serious[rows] = n_serious
+        contra = np.zeros(len(burden), dtype=bool)
         for a, b in CONTRA_PAIRS:
-            self.contra |= serious[:, a] & serious[:, b]
-        self.complexity = (
-            self.burden
-            + p.complexity_per_serious * self.n_serious
-            + p.complexity_contra * self.contra
-        )
+            contra |= serious[:, a] & serious[:, b]
+        self.contra[rows] = contra
+        complexity = burden + p.complexity_per_serious * n_serious + p.complexity_contra * contra
+        self.complexity[rows] = complexity
 
     def _child_target(self) -> np.ndarray:
         p = self.model.params
@@ -323,6 +334,17 @@ class Families:
         self.queued_week[new] = week
         self.stall_weeks[new] = 0
         self.frame[new] = Frame.VOLUNTARY
+
+    def queue_for_intake(self) -> list[np.ndarray]:
+        """Per municipality, the families waiting for a social professional.
+
+        Those queued at intake, and those in procesregie who lost their social worker.
+        """
+        lost = self.active & (self.social_pos < 0)
+        waiting = np.flatnonzero(self.queued | lost)
+        by_muni = waiting[np.argsort(self.municipality[waiting], kind="stable")]
+        counts = np.bincount(self.municipality[waiting], minlength=len(self.model.municipalities))
+        return np.split(by_muni, np.cumsum(counts)[:-1])
 
     def count_providers(self) -> None:
         """Under labelled funding, each serious problem domain brings providers of its own."""

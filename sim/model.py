@@ -191,6 +191,7 @@ class MpgModel(mesa.Model):
         fam.live()
         fam.cause_incidents()
         fam.get_signalled()
+        self.intake_queues = fam.queue_for_intake()
         self.wijkteams.shuffle_do("take_in")
         self.police.shuffle_do("take_in")
         fam.count_providers()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.domains import Sector
+from sim.domains import Sector, Status
 from sim.families import random_order
 from sim.tables import Table
 
@@ -124,18 +124,18 @@ class Organisation(mesa.Agent):
         """
         model = self.model
         fam, wf, p = model.families, model.workforce, model.params
-        here = fam.municipality == self.municipality
-        lost = fam.active & (fam.social_pos < 0)
-        waiting = np.flatnonzero(here & (fam.queued | lost))
+        waiting = model.intake_queues[self.municipality]
         if waiting.size == 0:
             return
         positions = wf.positions(self.index, Sector.SOCIAL)
         limit = int(np.ceil(p.caseload_norm * p.intake_margin))
-        for f in waiting[random_order(fam.entry_week[waiting], model.rng)]:
+        queued = fam.status[waiting] == Status.SIGNALLED
+        order = random_order(fam.entry_week[waiting], model.rng)
+        for f, new in zip(waiting[order], queued[order], strict=True):
             pos = wf.assign(positions, limit, model.rng)
             if pos < 0:
                 break
-            if fam.queued[f]:
+            if new:
                 fam.start_care(int(f), pos)
             else:
                 fam.social_pos[f] = pos

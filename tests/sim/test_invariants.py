@@ -6,13 +6,18 @@ from hypothesis import strategies as st
 
 from experiments.config import load_typology
 from sim.domains import Status
-from sim.measures import OUTCOMES
+from sim.measures import COST_COLUMNS, OUTCOMES
 from sim.model import MpgModel
 from sim.params import PARAMETERS, validate
 
-SHARES = [name for name, o in OUTCOMES.items() if o.unit.startswith("share") or o.unit == "0-1"]
+SHARES = [name for name, o in OUTCOMES.items() if o.kind in ("share", "score")]
 #: keep generated worlds small so each example runs in well under a second
-SIZE_CAPS = {"n_regions": 2, "families_per_region": 120, "municipalities_per_region": 5}
+SIZE_CAPS = {
+    "n_regions": 2,
+    "families_per_region": 120,
+    "municipalities_per_region": 5,
+    "burn_in_weeks": 8,
+}
 
 
 def _strategy(p):
@@ -45,9 +50,17 @@ def test_invariants_hold_for_any_valid_parameters(values, seed):
         assert (wf.caseload >= 0).all() and (model.waitlist_pressure >= 0).all()
         assert ((fam.severity >= 0) & (fam.severity <= 1)).all()
         assert ((fam.trust >= 0) & (fam.trust <= 1)).all()
-        # a family in care has a social professional; a closed one has none
+        assert ((wf.hv >= 0) & (wf.hv <= 1)).all()
+        # a family in care has a social professional; a closed or queued one has none
         assert (fam.social_pos[fam.status == Status.CLOSED] == -1).all()
-        assert (fam.social_pos[fam.active] >= 0).all()
+        assert (fam.social_pos[fam.status == Status.SIGNALLED] == -1).all()
+        assert (fam.social_pos[fam.status == Status.IN_CARE] >= 0).all()
+        # nobody works above the handover limit, and no family sits with a vacancy
+        assert not np.isin(fam.social_pos[fam.social_pos >= 0], np.flatnonzero(~wf.occupied)).any()
         for name in SHARES:
             value = OUTCOMES[name].read(model)
             assert 0.0 <= value <= 1.0, (name, value)
+        # the partners' costs add up to the total
+        total = OUTCOMES["cost_per_household_year"].read(model)
+        parts = sum(OUTCOMES[c].read(model) for c in COST_COLUMNS)
+        assert np.isclose(parts, total, rtol=1e-9, atol=1e-6)

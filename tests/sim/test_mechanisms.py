@@ -1,25 +1,33 @@
-"""Direction tests: one per mechanism of MODEL.md §4, all else equal, over several seeds."""
+"""Direction tests: one per mechanism, per level's type and per clash, with effect sizes and CIs.
+
+Each test changes one thing between realistic values (not only the extremes of its bounds),
+runs both variants with the same seeds (common random numbers) and asks that the 95% interval
+of the paired difference lie on the expected side of zero. The message gives the effect.
+"""
 
 import pytest
 
-from tests.sim.conftest import mean_outcome
+from tests.sim.conftest import effect, paired, tail_means
 
-# (mechanism, parameter, low, high, outcome, expected sign of outcome(high) - outcome(low))
+# (mechanism, parameter, from, to, outcome, expected sign of outcome(to) - outcome(from))
 DIRECTIONS = [
-    ("procesregie", "procesregie_capacity_share", 0.0, 0.15, "stagnation_collaboration", -1),
-    ("waitlists", "specialist_capacity_per_100_families", 4.0, 30.0, "stagnation_offer", -1),
-    ("workforce: turnover erodes trust", "turnover_per_year", 0.05, 0.5, "trust_mean", -1),
-    ("fragmentation", "providers_per_problem", 0.0, 1.5, "stagnation_rate", +1),
-    ("pooled funding", "pooled_funding", 0.0, 1.0, "stagnation_offer", -1),
-    ("information sharing", "information_sharing", 0.0, 1.0, "stagnation_collaboration", -1),
-    ("caseload -> stress", "social_fte_per_100_families", 4.0, 12.0, "stress_prevalence", -1),
-    ("basic needs first", "basic_needs_penalty", 0.1, 1.0, "recovered_share", +1),
-    ("escalation of the frame", "intervention_norm", 0.3, 0.8, "share_drang", -1),
-    ("escalation from imbalance", "incidents_per_year", 1.0, 6.0, "share_drang", +1),
-    ("intergenerational transfer", "intergenerational_initial", 0.1, 0.9, "child_risk_mean", +1),
-    ("costs across partners", "incidents_per_year", 1.0, 6.0, "cost_per_household_year", +1),
-    ("trust and motivation", "help_request_share", 0.0, 1.0, "trust_mean", +1),
-    ("handelingsverlegenheid", "information_sharing", 0.0, 1.0, "hv_prevalence", -1),
+    ("procesregie", "procesregie_capacity_share", 0.05, 0.12, "stagnation_collaboration", -1),
+    ("waitlists", "specialist_capacity_per_100_families", 8.0, 16.0, "waiting_weeks_mean", -1),
+    ("continuity: turnover erodes trust", "turnover_per_year", 0.1, 0.3, "trust_mean", -1),
+    ("fragmentation", "providers_per_problem", 0.3, 1.0, "stagnation_collaboration", +1),
+    ("pooled funding", "pooled_funding", 0.1, 0.6, "stagnation_offer", -1),
+    ("information sharing", "information_sharing", 0.3, 0.8, "stagnation_collaboration", -1),
+    ("caseload -> stress", "social_fte_per_100_families", 6.0, 9.0, "stress_prevalence", -1),
+    ("fewer staff -> waiting at intake", "social_fte_per_100_families", 9.0, 6.0, "intake_waiting_weeks", +1),
+    ("basic needs first", "basic_needs_penalty", 0.25, 0.6, "recovered_share", +1),
+    ("escalation of the frame", "intervention_norm", 0.5, 0.65, "share_drang", -1),
+    ("escalation from imbalance", "incidents_per_year", 1.5, 3.0, "share_dwang", +1),
+    ("intergenerational transfer", "intergenerational_initial", 0.35, 0.6, "child_risk_mean", +1),
+    ("costs follow incidents", "incidents_per_year", 1.5, 3.0, "cost_police", +1),
+    ("handelingsverlegenheid and privacy", "information_sharing", 0.3, 0.8, "hv_prevalence", -1),
+    ("practice caseloads stagnate", "caseload_norm", 9, 17, "stagnation_rate", +1),
+    ("practice caseloads wait for specialist care", "caseload_norm", 9, 17, "waiting_weeks_mean", +1),
+    ("practice caseloads thin the help", "caseload_norm", 9, 17, "help_hours_per_family", -1),
 ]
 
 
@@ -29,6 +37,65 @@ DIRECTIONS = [
     ids=[d[0] for d in DIRECTIONS],
 )
 def test_direction(mechanism, param, low, high, outcome, sign):
-    at_low = mean_outcome({param: low}, outcome)
-    at_high = mean_outcome({param: high}, outcome)
-    assert sign * (at_high - at_low) > 0, f"{mechanism}: {outcome} {at_low:.4f} -> {at_high:.4f}"
+    found = paired({param: low}, {param: high}, outcome)
+    assert found.has_sign(sign), f"{mechanism}: {outcome} {found}"
+
+
+# (level, from type, to type, outcome, expected sign) with the rest of the coat balancing
+TYPES = [
+    ("professional", "vasthoudend", "innoverend", "turnover_rate", +1),
+    ("professional", "vasthoudend", "innoverend", "methods_fit_share", +1),
+    ("organisation", "vasthoudend", "innoverend", "hv_prevalence", +1),
+    ("region", "innoverend", "vasthoudend", "escalation_wait_regio", +1),
+    ("region", "vasthoudend", "innoverend", "pilots_active", +1),
+    ("political_climate", "vasthoudend", "innoverend", "hv_prevalence", +1),
+    ("political_climate", "vasthoudend", "innoverend", "policy_load", +1),
+]
+
+
+@pytest.mark.parametrize(
+    ("level", "a", "b", "outcome", "sign"),
+    TYPES,
+    ids=[f"{t[0]} {t[1]}->{t[2]}: {t[3]}" for t in TYPES],
+)
+def test_each_levels_type_has_an_effect(level, a, b, outcome, sign):
+    found = paired({f"{level}_type": a}, {f"{level}_type": b}, outcome)
+    assert found.has_sign(sign), f"{level} type: {outcome} {found}"
+
+
+def _interaction(lower: str, upper: str, outcome: str, knockout: str = "none"):
+    """How much more the lower level's type matters under a clashing upper level.
+
+    The contrast [y(I, V) - y(I, I)] - [y(V, V) - y(V, I)], with I innoverend and V
+    vasthoudend at the lower and upper level (everyone of the chosen type): positive when both
+    mismatched combinations are worse than the matched ones.
+    """
+    def y(low_type, up_type):
+        coat = {f"{lower}_type": low_type, f"{upper}_type": up_type, "type_share": 1.0}
+        return tail_means({**coat, "knockout": knockout}, outcome)
+
+    v, i = "vasthoudend", "innoverend"
+    clashing = y(i, v) + y(v, i)
+    matched = y(i, i) + y(v, v)
+    return effect(matched, clashing)
+
+
+def test_professional_organisation_clash_raises_stress():
+    found = _interaction("professional", "organisation", "stress_prevalence")
+    assert found.has_sign(+1), f"clash professional-organisation: stress {found}"
+
+
+def test_without_the_clash_mechanism_the_combination_matters_less():
+    with_clash = _interaction("professional", "organisation", "stress_prevalence")
+    without = _interaction("professional", "organisation", "stress_prevalence", "clash_po")
+    assert with_clash.mean > without.mean, f"with {with_clash}; without {without}"
+
+
+def test_region_climate_clash_slows_regional_decisions():
+    found = _interaction("region", "political_climate", "escalation_wait_regio")
+    assert found.has_sign(+1), f"clash region-climate: escalation wait {found}"
+
+
+def test_region_climate_clash_lowers_fit():
+    found = _interaction("region", "political_climate", "fit_score")
+    assert found.has_sign(-1), f"clash region-climate: fit {found}"
