@@ -8,7 +8,9 @@ rendered here from the declarations the model itself reads:
 - B. typology traits per level (:data:`sim.typology.TRAITS`) with the default value of each
   type (``configs/typologies.toml``);
 - C. outcomes (:data:`sim.measures.OUTCOMES`);
-- D. the declared patterns (``configs/patterns.toml``): their role and criterion, no results.
+- D. the declared patterns (``configs/patterns.toml``): their role and criterion, no results;
+- E. the named numeric constants of ``sim/`` (and the validation's drift limit), with the
+  reason their comment gives.
 
 Each appendix sits in docs/ODD.md between ``<!-- BEGIN GENERATED: key -->`` and ``<!-- END
 GENERATED: key -->``. ``python -m experiments.docs`` rewrites them; ``python -m
@@ -19,6 +21,8 @@ same in the test suite).
 from __future__ import annotations
 
 import argparse
+import ast
+import importlib
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -220,18 +224,81 @@ def patterns_appendix(patterns=None) -> str:
     return "\n\n".join(parts)
 
 
+#: Modules whose named numeric constants appendix E lists.
+CONSTANT_MODULES = (
+    "sim.model",
+    "sim.families",
+    "sim.workforce",
+    "sim.fit",
+    "sim.regions",
+    "sim.climate",
+    "sim.flows",
+    "sim.measures",
+    "experiments.validation",
+)
+
+
+def _numeric(node: ast.expr) -> bool:
+    """Whether ``node`` is a number written in the code (a literal or arithmetic on literals)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, int | float) and not isinstance(node.value, bool)
+    if isinstance(node, ast.UnaryOp):
+        return _numeric(node.operand)
+    if isinstance(node, ast.BinOp):
+        return _numeric(node.left) and _numeric(node.right)
+    return False
+
+
+def named_constants(module_name: str) -> list[tuple[str, object, str]]:
+    """Module-level UPPER_CASE numbers of a module: (name, value, reason from its comment)."""
+    module = importlib.import_module(module_name)
+    source = Path(module.__file__).read_text(encoding="utf-8")
+    lines = source.splitlines()
+    out = []
+    for node in ast.parse(source).body:
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+            continue
+        target = node.targets[0]
+        if not (isinstance(target, ast.Name) and target.id.isupper() and _numeric(node.value)):
+            continue
+        line = lines[node.lineno - 1]
+        reason = line.split("#", 1)[1].strip() if "#" in line else ""
+        above = lines[node.lineno - 2].strip() if node.lineno > 1 else ""
+        if not reason and above.startswith("#:"):
+            reason = above[2:].strip()
+        out.append((target.id, getattr(module, target.id), reason))
+    return out
+
+
+def constants_appendix() -> str:
+    """Appendix E: the named constants the body may quote, with their value and reason."""
+    rows = [
+        (f"`{name}`", number(value), f"`{module}`", reason or "(no reason given)")
+        for module in CONSTANT_MODULES
+        for name, value, reason in named_constants(module)
+    ]
+    return "\n\n".join(
+        [
+            "Numbers in the rules that are not parameters: each is a named constant with the "
+            "reason its comment gives. Changing one changes the model.",
+            table(("constant", "value", "module", "reason"), rows),
+        ]
+    )
+
+
 #: Each generated section of docs/ODD.md and the function that renders it.
 APPENDICES: Mapping[str, Callable[[], str]] = {
     "parameters": parameters_appendix,
     "typology": typology_appendix,
     "outcomes": outcomes_appendix,
     "patterns": patterns_appendix,
+    "constants": constants_appendix,
 }
 
 
 def _section(key: str) -> re.Pattern:
     begin, end = re.escape(BEGIN.format(key=key)), re.escape(END.format(key=key))
-    return re.compile(f"{begin}\n(.*?)\n{end}", re.DOTALL)
+    return re.compile(f"{begin}\n(.*?)\n?{end}", re.DOTALL)
 
 
 def generated(text: str) -> dict[str, str | None]:
