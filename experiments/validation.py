@@ -31,7 +31,7 @@ from scipy import stats
 
 from experiments.config import Scenario, config_dir
 from experiments.design import build_design
-from sim.coefficients import MECHANISMS
+from sim.coefficients import SWITCHES
 from sim.errors import ConfigError
 from sim.measures import HEADLINE, OUTCOMES
 from sim.params import check_name
@@ -115,8 +115,8 @@ def _check(p: Pattern) -> Pattern:
         check_name(name)
     if p.kind == "direction" and p.expect not in ("higher", "lower"):
         raise ConfigError(f"pattern {p.id}: expect", p.expect, "allowed: higher, lower")
-    if p.role == "corroboration" and p.mechanism not in MECHANISMS:
-        allowed = "a corroboration pattern names its mechanism: " + ", ".join(MECHANISMS)
+    if p.role == "corroboration" and p.mechanism not in SWITCHES:
+        allowed = "a corroboration pattern names a mechanism to knock out: " + ", ".join(SWITCHES)
         raise ConfigError(f"pattern {p.id}: mechanism", p.mechanism, allowed)
     return p
 

@@ -6,11 +6,11 @@ figure behind them. They sit in group ``mechanism``, outside the default sensiti
 experiment can vary them (``--params all``), and their bounds (half to one and a half times
 the default, unless the coefficient is a share) are the range of readings we would defend.
 
-Each coefficient belongs to a mechanism (:data:`MECHANISMS`). Setting ``knockout`` to a
-mechanism's name switches it off - all its coefficients set to zero - which is how the
-validation shows that a pattern comes from the mechanism it names (``mpgsim validate
---knockouts``). The coefficients of a mechanism are chosen so that zero means "this effect is
-absent", never "this effect is maximal".
+Each coefficient belongs to a mechanism (:data:`MECHANISMS`). Setting ``knockout`` to the name
+of one of the :data:`SWITCHES` switches it off - all its coefficients set to zero - which is how
+the validation shows that a pattern comes from the mechanism it names (``mpgsim validate
+--knockouts``). For those mechanisms zero means "this effect is absent", never "this effect is
+maximal"; mechanisms without such an off state cannot be knocked out.
 """
 
 from __future__ import annotations
@@ -23,45 +23,129 @@ from sim.parameter import Parameter
 #: The mechanisms, with what each does. A knock-out sets all of a mechanism's coefficients to 0.
 MECHANISMS: Mapping[str, str] = MappingProxyType(
     {
-        "problem_dynamics": "Problems worsen faster without basic needs, with an intergenerational background or a deviant own norm.",
+        "problem_dynamics": (
+            "Problems worsen faster without basic needs, with an intergenerational background or a "
+            "deviant own norm."
+        ),
         "complexity": "How serious domains and contra-indications add to a family's complexity.",
-        "intergenerational": "Children's later risk follows their own problems, safety and the family's norm.",
+        "intergenerational": (
+            "Children's later risk follows their own problems, safety and the family's norm."
+        ),
         "incidents": "Safety and nuisance incidents from burden, safety problems and the own norm.",
-        "imbalance": "More incidents the more a family's burden exceeds the help it effectively gets (disbalans).",
+        "imbalance": (
+            "More incidents the more a family's burden exceeds the help it effectively gets "
+            "(disbalans)."
+        ),
         "signalling": "Families come into view through incidents and social signals.",
-        "blind_spots": "The social side names crime only sometimes; unnamed crime is not worked on.",
+        "safety_intake": "Which families in care the police know as unsafe and take on.",
+        "blind_spots": (
+            "The social side names crime only sometimes; unnamed crime is not worked on."
+        ),
         "relapse": "Closed families' problems come back and they are signalled again.",
-        "help": "Help reaching a family: hours of the social and safety side, hesitance, failed collaboration.",
-        "alliance": "Help needs a working alliance that only contact time builds (a workable caseload).",
-        "specialist_gate": "Without specialist care (waitlists), help on mental health, addiction and LVB is blocked.",
-        "safety_reach": "Without the safety side or a frame, help reaches safety domains only partly.",
+        "help": (
+            "Help reaching a family: hours of the social and safety side, hesitance, failed "
+            "collaboration."
+        ),
+        "alliance": (
+            "Help needs a working alliance that only contact time builds (a workable caseload)."
+        ),
+        "specialist_gate": (
+            "Without specialist care (waitlists), help on mental health, addiction and LVB is "
+            "blocked."
+        ),
+        "safety_reach": (
+            "Without the safety side or a frame, help reaches safety domains only partly."
+        ),
         "cooperation": "Cooperation from trust and motivation, lowered by a deviant own norm.",
-        "frame": "Voluntary -> drang -> dwang under pressure; drang and dwang force part of the cooperation.",
+        "frame_pressure": (
+            "How incidents, safety severity and non-cooperation add up to the pressure for a frame."
+        ),
+        "frame": (
+            "Voluntary -> drang -> dwang under pressure; drang and dwang force part of the "
+            "cooperation."
+        ),
         "de_escalation": "Stepping down from dwang and drang once the pressure eases.",
         "collaboration": "Each pair of professionals around a family can fail to collaborate.",
-        "overruling": "A specialist overrules the joint plan (see overruling_per_year).",
         "stagnation": "How blockers are weighed when a case stagnates.",
-        "trust": "Trust and motivation: heard, quick wins, one contact up; overasking, waiting, dwang down.",
+        "trust": (
+            "Trust and motivation: heard, quick wins, one contact up; overasking, waiting, dwang "
+            "down."
+        ),
         "continuity": "Every change of professional costs the family trust (CCV2019 §2.2).",
         "dropout": "Families with very low trust drop out of voluntary care.",
-        "needs": "What a family needs: structure (safety, own norm) and flexibility (contra-indications, many domains).",
+        "needs": (
+            "What a family needs: structure (safety, own norm) and flexibility "
+            "(contra-indications, many domains)."
+        ),
         "fit": "How the levels' traits add up to the structure and flexibility supplied.",
-        "maatwerk": "Whether a fitting non-standard offer can be made: treasure chest, pooled money, pilots.",
-        "coordination": "Procesregie: a regisseur gives attention, repairs collaboration and makes roles clear.",
+        "maatwerk": (
+            "Whether a fitting non-standard offer can be made: treasure chest, pooled money, "
+            "pilots."
+        ),
+        "coordination": (
+            "Procesregie: a regisseur gives attention, repairs collaboration and makes roles clear."
+        ),
         "escalation_request": "Which cases in care are put forward for procesregie.",
-        "regional_decision": "Escalations from regiogemeenten wait for the region's decision; the centre's do not.",
-        "workload": "Stress from load, complexity, unheard signals and policy load; backing relieves it.",
+        "procesregie_review": "When a procesregie case is calm and moving enough to hand back.",
+        "regional_decision": (
+            "Escalations from regiogemeenten wait for the region's decision; the centre's do not."
+        ),
+        "workload": (
+            "Stress from load, complexity, unheard signals and policy load; backing relieves it."
+        ),
         "hesitance": "Handelingsverlegenheid as a logistic response to its causes (CCV2019 §3.2).",
-        "hours": "Hours a professional gives: overcompensation adds, stress, hesitance and policy load take away.",
+        "hours": (
+            "Hours a professional gives: overcompensation adds, stress, hesitance and policy load "
+            "take away."
+        ),
         "protocol": "Protocol adherence pulled by the organisation and by stress.",
-        "fallback": "New staff fall back on protocol and keep their treasure chest shut (CCV2019 §4.1).",
+        "fallback": (
+            "New staff fall back on protocol and keep their treasure chest shut (CCV2019 §4.1)."
+        ),
         "leaving": "Leaving grows with stress and with organisational turmoil.",
-        "signals_up": "Blind spots travel up; organisations learn, regions start pilots, the climate pools money.",
-        "policy_load": "Priority shifts load organisations and local government, which work it off.",
+        "signals_up": (
+            "Blind spots travel up; organisations learn, regions start pilots, the climate pools "
+            "money."
+        ),
+        "policy_load": (
+            "Priority shifts load organisations and local government, which work it off."
+        ),
         "pilots": "Pilots raise how well collective arrangements match families' needs.",
-        "clash_po": "Professional-organisation clash: stress and leaving when types pull apart (CCV2019 §6.5).",
-        "clash_rc": "Region-climate clash: overload and unmatched pilots when paces of change pull apart (§6.5).",
+        "clash_po": (
+            "Professional-organisation clash: stress and leaving when types pull apart (CCV2019 "
+            "§6.5)."
+        ),
+        "clash_rc": (
+            "Region-climate clash: overload and unmatched pilots when paces of change pull apart "
+            "(§6.5)."
+        ),
     }
+)
+
+#: The mechanisms a knock-out can switch off: for these, all coefficients at zero means "this
+#: effect is absent". The others (weights between alternatives, rates of adjustment,
+#: thresholds) have no such off state and are varied, never knocked out.
+SWITCHES: tuple[str, ...] = (
+    "problem_dynamics",
+    "complexity",
+    "imbalance",
+    "blind_spots",
+    "relapse",
+    "alliance",
+    "specialist_gate",
+    "safety_reach",
+    "frame",
+    "de_escalation",
+    "collaboration",
+    "continuity",
+    "dropout",
+    "maatwerk",
+    "coordination",
+    "regional_decision",
+    "fallback",
+    "pilots",
+    "clash_po",
+    "clash_rc",
 )
 
 SHARE_UNITS = ("share", "weight", "0-1")
@@ -263,9 +347,21 @@ COEFFICIENTS: tuple[Parameter, ...] = (
         "Hazard of a closed family returning per incident.",
         "per incident",
     ),
-    _c("police_known_incidents", 1.0, "signalling", "Incidents a year from which the police know a family in care as unsafe.", "per year"),
-    _c("police_known_severity", 0.5, "signalling", "Safety severity from which the police know a family in care as unsafe.", "0-1"),
-    # --- help --------------------------------------------------------------------------------------
+    _c(
+        "police_known_incidents",
+        1.0,
+        "safety_intake",
+        "Incidents a year from which the police know a family in care as unsafe.",
+        "per year",
+    ),
+    _c(
+        "police_known_severity",
+        0.5,
+        "safety_intake",
+        "Safety severity from which the police know a family in care as unsafe.",
+        "0-1",
+    ),
+    # --- help ------------------------------------------------------------------------------------
     _c(
         "help_safety_weight",
         0.3,
@@ -336,7 +432,7 @@ COEFFICIENTS: tuple[Parameter, ...] = (
         "Share of help on safety domains lost without the safety side or a frame.",
         "share",
     ),
-    # --- cooperation and frame --------------------------------------------------------------------
+    # --- cooperation and frame -------------------------------------------------------------------
     _c(
         "coop_base",
         0.2,
@@ -357,28 +453,28 @@ COEFFICIENTS: tuple[Parameter, ...] = (
     _c(
         "frame_incident_weight",
         0.4,
-        "frame",
+        "frame_pressure",
         "Weight of incidents in the pressure to impose a frame.",
         "weight",
     ),
     _c(
         "frame_incidents_full",
         4.0,
-        "frame",
+        "frame_pressure",
         "Incidents a year at which incidents weigh fully in the pressure.",
         "per year",
     ),
     _c(
         "frame_safety_weight",
         0.4,
-        "frame",
+        "frame_pressure",
         "Weight of safety severity in the pressure to impose a frame.",
         "weight",
     ),
     _c(
         "frame_noncooperation_weight",
         0.2,
-        "frame",
+        "frame_pressure",
         "Weight of non-cooperation in the pressure to impose a frame.",
         "weight",
     ),
@@ -414,7 +510,8 @@ COEFFICIENTS: tuple[Parameter, ...] = (
         "frame_containment",
         0.4,
         "frame",
-        "Share of incidents dwang contains (drang half of it): coercion stops part of the unsafe behaviour.",
+        "Share of incidents dwang contains (drang half of it): coercion stops part of the unsafe "
+        "behaviour.",
         "share",
     ),
     _c(
@@ -431,7 +528,7 @@ COEFFICIENTS: tuple[Parameter, ...] = (
         "How far below the norm pressure must fall before stepping down.",
         "0-1",
     ),
-    # --- collaboration, overruling, stagnation ------------------------------------------------------
+    # --- collaboration, overruling, stagnation ---------------------------------------------------
     _c(
         "collab_base_hazard",
         0.01,
@@ -481,7 +578,7 @@ COEFFICIENTS: tuple[Parameter, ...] = (
         "Cooperation below which the client counts as the blocker.",
         "0-1",
     ),
-    # --- trust --------------------------------------------------------------------------------------
+    # --- trust -----------------------------------------------------------------------------------
     _c(
         "trust_heard",
         0.006,
@@ -576,7 +673,7 @@ COEFFICIENTS: tuple[Parameter, ...] = (
         "Weekly chance of dropping out below that trust.",
         "per week",
     ),
-    # --- needs and fit -------------------------------------------------------------------------------
+    # --- needs and fit ---------------------------------------------------------------------------
     _c("need_structure_base", 0.25, "needs", "Structure every family needs.", "0-1"),
     _c(
         "need_structure_safety",
@@ -678,7 +775,8 @@ COEFFICIENTS: tuple[Parameter, ...] = (
         "joint_goal_professional_weight",
         0.5,
         "fit",
-        "Weight of the professional (against its organisation) in the orientation on the joint goal.",
+        "Weight of the professional (against its organisation) in the orientation on the joint "
+        "goal.",
         "weight",
     ),
     _c(
@@ -696,7 +794,7 @@ COEFFICIENTS: tuple[Parameter, ...] = (
         "Maatwerk chance per unit of the region's need matching.",
         "factor",
     ),
-    # --- procesregie and opschaling ---------------------------------------------------------------------
+    # --- procesregie and opschaling --------------------------------------------------------------
     _c(
         "coordination_attention",
         0.2,
@@ -749,18 +847,18 @@ COEFFICIENTS: tuple[Parameter, ...] = (
     _c(
         "procesregie_settled_incidents",
         1.0,
-        "coordination",
+        "procesregie_review",
         "Incidents a year below which a procesregie case counts as calm.",
         "per year",
     ),
     _c(
         "procesregie_settled_stall",
         4.0,
-        "coordination",
+        "procesregie_review",
         "Weeks without progress below which a procesregie case counts as moving.",
         "weeks",
     ),
-    # --- professionals -------------------------------------------------------------------------------------
+    # --- professionals ---------------------------------------------------------------------------
     _c(
         "stress_base",
         0.2,
@@ -899,7 +997,8 @@ COEFFICIENTS: tuple[Parameter, ...] = (
         "sharing_time_cost",
         0.1,
         "hours",
-        "Share of client hours that sharing information at full room costs (meetings, registration).",
+        "Share of client hours that sharing information at full room costs (meetings, "
+        "registration).",
         "share",
     ),
     _c(
@@ -1088,6 +1187,6 @@ def knocked_out(params):
     absent", which lies outside the range of readings we defend for a working mechanism.
     """
     name = params["knockout"]
-    if name == "none":
+    if name not in SWITCHES:
         return params
     return type(params)({**params, **dict.fromkeys(of_mechanism(name), 0.0)})

@@ -51,7 +51,7 @@ class CostLedger:
         sharing = p.information_sharing * p.sharing_overhead
         overhead = in_view.sum() * (pooled + sharing) / 52
         procesregie = (fam.status == Status.PROCESREGIE).sum() * p.procesregie_case_cost
-        treated = (fam.treated_until >= model.week) & active
+        treated = (fam.treated_until >= model.week) & in_view
         frame = fam.frame[in_view]
         public = (
             p.benefits_cost * fam.domain[:, D["school_work"]]
@@ -61,7 +61,11 @@ class CostLedger:
         self.week = {
             "social": staff[Sector.SOCIAL]
             + p.maatwerk_cost * float(maatwerk[active].sum())
-            + providers * p.provider_hours_per_week / p.client_hours_per_week * p.salary_social / 52,
+            + providers
+            * p.provider_hours_per_week
+            / p.client_hours_per_week
+            * p.salary_social
+            / 52,
             "safety": staff[Sector.SAFETY],
             "coordination": staff[Sector.COORDINATION] + overhead + procesregie,
             "specialist": treated.sum() * p.specialist_cost,

@@ -6,7 +6,7 @@ from enum import IntEnum
 
 import numpy as np
 
-#: The ten life domains of MODEL.md §2 (CCV §2.1), in array order.
+#: The ten life domains (CCV2019 §2.1), in array order.
 DOMAINS = (
     "finances",
     "housing",
@@ -22,7 +22,7 @@ DOMAINS = (
 N_DOMAINS = len(DOMAINS)
 D = {name: i for i, name in enumerate(DOMAINS)}
 
-#: Basic needs (seed 001: "basis op orde") must be in order before the rest improves durably.
+#: Basic needs (VJI-RA: "basis op orde") must be in order before the rest improves durably.
 BASIC = np.array([D["finances"], D["housing"]])
 #: Domains that call for specialist care (GGZ, addiction care, LVB care) with a waitlist.
 SPECIALIST = np.array([D["mental_health"], D["addiction"], D["lvb"]])
@@ -56,7 +56,7 @@ class Status(IntEnum):
 
 
 #: Case statuses for the outside world, combining :class:`Status` with the stagnation and
-#: return flags (MODEL.md §2: signalled, in care, escalated, stagnated, closed, returned).
+#: return flags (CCV2019 §3.1: signalled, in care, escalated, stagnated, closed, returned).
 CASE_STATUSES = (
     "not_in_view",
     "signalled",

@@ -46,8 +46,9 @@ ONE_CONTACT_MAX_INVOLVED = 2  # up to two professionals still feel like one cont
 JOINT_PLAN_MIN_INVOLVED = 3  # from three professionals on there is a joint plan to overrule
 COOPERATION_FLOOR = 0.05  # nobody is entirely beyond reach for good
 MEMBER_NOISE_SHARE = 0.5  # members differ around the family by half the families' spread
-ATTENTION_CAP = 1.0 + 0.3  # full social attention plus full safety attention, no more
 RETURN_HORIZON_WEEKS = 104  # returns are counted within two years of closure (as CBS-VT2023)
+DRANG_CONTAINMENT = 0.5  # drang contains half of what dwang does: conditional, not enforced
+FAMILY_LOAD_SHAPE = 2.0  # Beta(2, 2): most families near the mix's load, few at the extremes
 TRAIT_SD = 0.12  # families differ in trust, motivation and norm by about a tenth of the scale
 
 
@@ -90,8 +91,9 @@ class Families:
         self.start_in_view(model.rng.random(n) < model.params.in_view_at_start)
 
     def start_in_view(self, start: np.ndarray) -> None:
-        """Warm start: families in view at the start carry the risk and frame their problems
-        call for, as if they had been in view before, so the burn-in needs less time.
+        """Warm start: families in view at the start carry the risk and frame they call for.
+
+        As if they had been in view before, so the burn-in needs less time.
 
         The risk estimate is the incident rate without help; the frame is the one the pressure
         calls for (drang above the intervention norm, dwang above it plus the margin).
@@ -102,7 +104,8 @@ class Families:
         self.queued_week[start] = 0
         self.entry_week[start] = 0
         pressure = self.pressure()
-        framed = start & (pressure > p.intervention_norm)
+        # a frame at the start only where the ladder can be climbed at all
+        framed = start & (pressure > p.intervention_norm) & (p.frame_step_up > 0)
         self.frame[framed] = Frame.DRANG
         self.frame[framed & (pressure > p.intervention_norm + p.frame_dwang_margin)] = Frame.DWANG
 
@@ -135,7 +138,9 @@ class Families:
         p = self.model.params
         means = np.array([p[f"severity_{d}"] for d in DOMAINS])
         # families differ in overall load: a factor 1 +- family_load_spread (beta-shaped)
-        load = 1 + p.family_load_spread * (2 * rng.beta(2.0, 2.0, k) - 1)
+        load = 1 + p.family_load_spread * (
+            2 * rng.beta(FAMILY_LOAD_SHAPE, FAMILY_LOAD_SHAPE, k) - 1
+        )
         family = means * load[:, None] + rng.normal(0, p.severity_spread, (k, N_DOMAINS))
         noise_sd = p.severity_spread * MEMBER_NOISE_SHARE
         member_noise = rng.normal(0, noise_sd, (k, len(MEMBERS), N_DOMAINS))
@@ -304,8 +309,8 @@ class Families:
         rate = (p.incidents_per_year / 52) * (w * self.burden + (1 - w) * self.safety_severity)
         rate = rate * (p.incident_base + p.incident_imbalance * imbalance)
         rate *= np.maximum(0, 1 + p.incident_own_norm * (self.own_norm - NEUTRAL_NORM))
-        # a frame contains part of the unsafe behaviour: drang half as much as dwang
-        contained = p.frame_containment * np.array([0.0, 0.5, 1.0])[self.frame]
+        # a frame contains part of the unsafe behaviour (drang a share of what dwang does)
+        contained = p.frame_containment * np.array([0.0, DRANG_CONTAINMENT, 1.0])[self.frame]
         return rate * (1 - contained)
 
     def get_signalled(self) -> None:
@@ -431,7 +436,9 @@ class Families:
         social = np.minimum(_hours(wf, self.social_pos) / p.hours_needed_social, 1.0)
         safety = np.minimum(_hours(wf, self.safety_pos) / p.hours_needed_safety, 1.0)
         coord = np.where(self.coord_pos >= 0, p.coordination_attention, 0.0)
-        attention = np.clip(social + p.help_safety_weight * safety + coord, 0, ATTENTION_CAP)
+        # full social plus full safety attention is the most a family can get
+        cap = 1 + p.help_safety_weight
+        attention = np.clip(social + p.help_safety_weight * safety + coord, 0, cap)
         self.alliance += p.alliance_build_rate * (social - self.alliance)
         bond = 1 - p.help_alliance_weight * (1 - self.alliance)
         self.fit = fit.coat_fit(self.model, self)
@@ -634,8 +641,9 @@ class Families:
         self.escalated_week[idx] = -1
 
     def requeue(self, idx: np.ndarray) -> None:
-        """Put families in care back in the intake queue (their professional left, no one took
-        them over). They keep their place by signal week, so they are taken in first.
+        """Put families in care back in the intake queue: their professional left, nobody took over.
+
+        They keep their place by signal week, so they are taken in first.
         """
         self.status[idx] = Status.SIGNALLED
         self.social_pos[idx] = -1

@@ -223,7 +223,8 @@ _OUTCOMES = (
     _o(
         "stagnation_rate",
         IN_VIEW,
-        "Families in view (queued, in care, procesregie) without progress for stagnation_weeks, any cause.",
+        "Families in view (queued, in care, procesregie) without progress for stagnation_weeks, "
+        "any cause.",
         _stagnation(None),
         better=LOWER,
     ),
@@ -244,7 +245,8 @@ _OUTCOMES = (
     _o(
         "stagnation_offer",
         IN_VIEW,
-        "Stagnated for lack of a fitting offer: waiting at intake or for specialist care, or too little help.",
+        "Stagnated for lack of a fitting offer: waiting at intake or for specialist care, or too "
+        "little help.",
         _stagnation(Cause.OFFER),
         better=LOWER,
     ),
@@ -292,9 +294,10 @@ _OUTCOMES = (
     _o(
         "dwang_years",
         "years",
-        "Mean time under dwang over the last year (Little's law: family-years under dwang per exit).",
+        "Mean time under dwang over the last year (Little's law: family-years under dwang per "
+        "exit).",
         _dwang_years,
-        kind="weeks",
+        kind="level",
     ),
     _o(
         "caseload_mean",
@@ -418,7 +421,8 @@ _OUTCOMES = (
     _o(
         "returns_within_two_years",
         "share of closed families",
-        "Chance that a closed family is signalled again within two years (from last year's return rate).",
+        "Chance that a closed family is signalled again within two years (from last year's "
+        "return rate).",
         _returns_within_two_years,
         better=LOWER,
     ),

@@ -56,7 +56,6 @@ class MpgModel(mesa.Model):
         self._build_workforce()
         self.families = Families(self, self._family_region, self._family_municipality)
         self.family_agents = [Family(self, i) for i in range(self.families.n)]
-        self.waitlist_pressure = np.zeros(self.params.n_regions)
         self._hire_all()
         self.regions.do("run_pilots")
 

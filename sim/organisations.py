@@ -71,8 +71,9 @@ class OrgTable(Table):
         self.adaptation_load *= 1 - params.policy_load_decay
 
     def absorb_priority_shift(self, params) -> None:
-        """A new political priority lands on every organisation: more work, more so where
-        change is costly (identity let go, unclear expectations).
+        """A new political priority lands on every organisation: more work.
+
+        More so where change is costly (identity let go, unclear expectations).
         """
         added = params.shift_load + params.shift_load_change_cost * self.change_cost
         self.adaptation_load = np.minimum(1.0, self.adaptation_load + added)
@@ -169,7 +170,6 @@ class Organisation(mesa.Agent):
         waiting = np.flatnonzero(mine & (fam.referred_week >= 0) & (fam.treated_until < week))
         places = int(self.places * model.climate.capacity_factor)
         free = places - int(treating.sum())
-        model.waitlist_pressure[self.region] = min(1.0, waiting.size / max(places, 1))
         if free <= 0 or waiting.size == 0:
             return
         chosen = waiting[random_order(fam.referred_week[waiting], model.rng)[:free]]

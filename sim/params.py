@@ -21,7 +21,7 @@ from types import MappingProxyType
 from typing import Any
 
 from sim.calibration import CALIBRATED, CALIBRATION
-from sim.coefficients import COEFFICIENTS, MECHANISMS
+from sim.coefficients import COEFFICIENTS, SWITCHES
 from sim.errors import ConfigError
 from sim.parameter import Parameter, number
 
@@ -81,7 +81,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         "Switch one mechanism off (its coefficients set to zero), to show what it produces.",
         "Grimm2005 (pattern-oriented modelling: knock-outs)",
         kind="choice",
-        choices=("none", *MECHANISMS),
+        choices=("none", *SWITCHES),
         group="run",
     ),
     # --- structure -------------------------------------------------------------------------
@@ -885,7 +885,8 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         "EUR per week",
         0.0,
         1000.0,
-        "A week under drang (a conditional framework: voluntary youth probation, a drang trajectory).",
+        "A week under drang (a conditional framework: voluntary youth probation, a drang "
+        "trajectory).",
         "free",
         group="cost",
         free=True,
@@ -896,7 +897,8 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         "EUR per week",
         200.0,
         5000.0,
-        "A week under dwang (a child-protection order by a GI; out-of-home placement for part of them).",
+        "A week under dwang (a child-protection order by a GI; out-of-home placement for part of "
+        "them).",
         "free (CBS-JB2022 for the orders; placement share unknown)",
         group="cost",
         free=True,
@@ -918,7 +920,8 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         "EUR per household-year",
         0.0,
         3000.0,
-        "Overhead of pooled funding (budget holders, accounting) per household in view at full pooling.",
+        "Overhead of pooled funding (budget holders, accounting) per household in view at full "
+        "pooling.",
         "free",
         group="cost",
         free=True,
@@ -929,7 +932,8 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         "EUR per household-year",
         0.0,
         3000.0,
-        "Overhead of the agreements that let partners share information, per household at full room.",
+        "Overhead of the agreements that let partners share information, per household at full "
+        "room.",
         "free",
         group="cost",
         free=True,
@@ -962,8 +966,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         "EUR per year",
         0.0,
         50000.0,
-        "Benefits and allowances of a household with no income from work (school/work "
-        "severity 1).",
+        "Benefits and allowances of a household with no income from work (school/work severity 1).",
         "Bijstand2024 (social assistance plus allowances)",
         group="cost",
     ),

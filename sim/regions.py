@@ -28,7 +28,7 @@ from sim.families import random_order
 if TYPE_CHECKING:
     from sim.model import MpgModel
 
-REGION_LOAD_CAP = 2.0  # policy load saturates: at twice a full load, decisions take 3x as long
+REGION_LOAD_CAP = 2.0  # policy load saturates at twice what one priority shift lands at most
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,9 @@ class Region(mesa.Agent):
         self.pilots_end.append(self.model.week + self.model.params.pilot_weeks)
 
     def absorb_priority_shift(self) -> None:
-        """A new national priority lands on local government; the more so when the region's
-        pace of change does not match the climate's.
+        """A new national priority lands on local government.
+
+        The more so when the region's pace of change does not match the climate's.
         """
         p = self.model.params
         added = p.shift_region_load * (1 + p.clash_rc_load * self.clash)

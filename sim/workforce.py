@@ -40,6 +40,9 @@ PROFESSIONAL_TRAITS = (
 NEUTRAL = 0.5  # the middle of a 0-1 trait or state: the point pulls are measured from
 GAPS_FULL_NOTICE = 3  # three families without a fitting offer are hard to overlook
 UNCLEAR_ROLES_FROM = 3  # from three professionals on, who does what needs arranging
+START_STRESS = (0.2, 0.45)  # a new professional starts with low to moderate stress
+TOLERANCE_SD = 0.08  # professionals differ in how much unclarity they bear before hesitating
+RESILIENCE_SD = 0.12  # and in how much load they carry before it stresses them
 
 
 class Workforce(Table):
@@ -60,7 +63,6 @@ class Workforce(Table):
             hv=(float, 0.0),
             protocol=(float, 0.0),
             flexibility=(float, 0.0),
-            suppressed=(float, 0.0),
             clash=(float, 0.0),
             unheard=(float, 0.0),
             last_signal=(np.int32, -(10**6)),
@@ -89,9 +91,9 @@ class Workforce(Table):
         self.occupied[position] = True
         self.type_index[position] = type_index
         self.hired_week[position] = hired_week
-        self.stress[position] = rng.uniform(0.2, 0.45)  # starting stress: low to moderate
-        self.tolerance[position] = rng.normal(0.0, 0.08)  # personal threshold for hesitance
-        self.resilience[position] = rng.normal(0.0, 0.12)  # people carry one load differently
+        self.stress[position] = rng.uniform(*START_STRESS)
+        self.tolerance[position] = rng.normal(0.0, TOLERANCE_SD)
+        self.resilience[position] = rng.normal(0.0, RESILIENCE_SD)
         self.unheard[position] = 0.0
         self.hv[position] = 0.0
         self.protocol[position] = traits["protocol_adherence"]
@@ -229,7 +231,6 @@ class Workforce(Table):
         room = orgs.room_to_deviate[o]
         opened = self.creativity * room * (1 - p.chest_fallback_closing * new)
         self.flexibility = opened * (1 - p.chest_hv_closing * self.hv) * self.occupied
-        self.suppressed = self.creativity * (1 - room)
         self.clash = fit.professional_organisation_clash(self, orgs, o)
 
     def feel_pressure(self, model: MpgModel) -> None:

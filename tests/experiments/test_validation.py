@@ -11,6 +11,18 @@ from experiments import calibration, validation
 from experiments.config import load_scenario
 from sim.errors import ConfigError
 
+GOOD = {
+    "id": "x",
+    "description": "d",
+    "source": "s",
+    "role": "calibration",
+    "kind": "range",
+    "outcome": "hv_prevalence",
+    "target": 0.25,
+    "low": 0.2,
+    "high": 0.3,
+}
+
 
 def test_shipped_patterns_load_with_roles_declared_up_front():
     patterns = validation.load_patterns()
@@ -18,8 +30,34 @@ def test_shipped_patterns_load_with_roles_declared_up_front():
     assert {"hv_quarter", "stress_two_thirds", "turnover", "specialist_wait"} <= {
         i for i, r in roles.items() if r == "calibration"
     }
-    assert roles["returns"] == "corroboration"
-    assert all(p.role == "corroboration" for p in patterns if p.kind != "range")
+    # inputs and encoded rules are verification, never evidence
+    assert {"no_help_request", "procesregie_five_percent", "steadfast_region_slow"} <= {
+        i for i, r in roles.items() if r == "verification"
+    }
+    corroboration = [p for p in patterns if p.role == "corroboration"]
+    assert len(corroboration) >= 8
+    assert all(p.mechanism and p.source and p.evidence and p.limits for p in corroboration)
+
+
+def test_knockout_variants_switch_the_named_mechanism_off():
+    patterns = [p for p in validation.load_patterns() if p.id == "many_professionals_fragile"]
+    wanted = validation.variants(patterns, knockouts=True)
+    assert {"providers_per_problem": 1.5, "knockout": "collaboration"} in wanted
+    assert {"providers_per_problem": 0.0} in wanted
+    assert validation.variants(patterns) == [
+        {},
+        {"providers_per_problem": 0.0},
+        {"providers_per_problem": 1.5},
+    ]
+
+
+def test_a_corroboration_pattern_without_a_mechanism_is_refused(tmp_path):
+    entry = {**GOOD, "role": "corroboration"}
+    lines = [f"{k} = {v!r}".replace("'", '"') for k, v in entry.items()]
+    path = tmp_path / "p.toml"
+    path.write_text("[[pattern]]\n" + "\n".join(lines) + "\n")
+    with pytest.raises(ConfigError, match="pattern x: mechanism"):
+        validation.load_patterns(path)
 
 
 def _runs(design, values_by_row):
@@ -51,6 +89,7 @@ def test_range_direction_and_ordering_are_scored_on_paired_replications():
             "s",
             "corroboration",
             "direction",
+            mechanism="hesitance",
             outcome="hv_prevalence",
             a={"pooled_funding": 0.0},
             b={"pooled_funding": 1.0},
@@ -62,6 +101,7 @@ def test_range_direction_and_ordering_are_scored_on_paired_replications():
             "s",
             "corroboration",
             "ordering",
+            mechanism="trust",
             first="trust_mean",
             second="hv_prevalence",
         ),
@@ -85,19 +125,6 @@ def test_range_direction_and_ordering_are_scored_on_paired_replications():
 def test_mean_ci_is_a_t_interval():
     mean, lo, hi = validation.mean_ci(np.array([1.0, 2.0, 3.0]))
     assert mean == 2.0 and hi - mean == pytest.approx(4.303 * 1 / np.sqrt(3), rel=1e-3)
-
-
-GOOD = {
-    "id": "x",
-    "description": "d",
-    "source": "s",
-    "role": "calibration",
-    "kind": "range",
-    "outcome": "hv_prevalence",
-    "target": 0.25,
-    "low": 0.2,
-    "high": 0.3,
-}
 
 
 @pytest.mark.parametrize(
@@ -148,7 +175,8 @@ def test_calibration_keeps_only_sets_meeting_every_calibration_pattern():
             "",
             "corroboration",
             "range",
-            outcome="returned_share",
+            mechanism="relapse",
+            outcome="returns_within_two_years",
             target=0.3,
             low=0.2,
             high=0.4,
@@ -165,7 +193,7 @@ def test_calibration_keeps_only_sets_meeting_every_calibration_pattern():
         {
             "run_id": ["r0", "r1", "r2", "r3"],
             "hv_prevalence": [0.24, 0.26, 0.5, 0.6],
-            "returned_share": [0.9, 0.9, 0.3, 0.3],
+            "returns_within_two_years": [0.9, 0.9, 0.3, 0.3],
         }
     )
     scored = calibration.score(patterns, runs, design)
@@ -200,7 +228,7 @@ def test_validate_exits_nonzero_when_a_calibration_pattern_fails(tmp_path):
         "--reps",
         "2",
         "--weeks",
-        "53",
+        "26",
         "--engine",
         "serial",
         "--patterns",
@@ -212,3 +240,54 @@ def test_validate_exits_nonzero_when_a_calibration_pattern_fails(tmp_path):
     assert done.returncode == 1, done.stderr
     assert "impossible" in done.stdout + done.stderr
     assert (tmp_path / "v" / "validation.md").read_text().count("**fail**") == 1
+    assert "drift a year" in done.stdout
+
+
+def test_a_pattern_counts_as_evidence_only_if_it_fails_without_its_mechanism():
+    pattern = validation.Pattern(
+        "d",
+        "direction",
+        "s",
+        "corroboration",
+        "direction",
+        mechanism="collaboration",
+        outcome="stagnation_collaboration",
+        a={"providers_per_problem": 0.0},
+        b={"providers_per_problem": 1.5},
+        expect="higher",
+    )
+    sc = load_scenario("baseline")
+    design = validation.plan(sc, [pattern], reps=5, weeks=10, seed=1, knockouts=True)
+    wanted = validation.variants([pattern], knockouts=True)
+    assert len(wanted) == 5  # scenario, a, b, a knocked out, b knocked out
+    # with the mechanism the effect is there; knocked out, b equals a
+    holds = {"stagnation_collaboration": {0: 0.1, 1: 0.1, 2: 0.2, 3: 0.05, 4: 0.05}}
+    table = validation.evaluate([pattern], _runs(design, holds), design, knockouts=True)
+    assert table.passed.item() and table.knockout_fails.item()
+    assert validation.describe(table)["corroboration"]["evidence"] == 1
+    # an effect that survives the knock-out is not evidence for the mechanism
+    survives = {"stagnation_collaboration": {0: 0.1, 1: 0.1, 2: 0.2, 3: 0.1, 4: 0.2}}
+    table = validation.evaluate([pattern], _runs(design, survives), design, knockouts=True)
+    assert table.passed.item() and not table.knockout_fails.item()
+    assert validation.describe(table)["corroboration"]["evidence"] == 0
+
+
+def test_a_pattern_measured_on_a_drifting_series_fails():
+    pattern = validation.Pattern(
+        "r",
+        "range",
+        "s",
+        "calibration",
+        "range",
+        outcome="hv_prevalence",
+        target=0.25,
+        low=0.2,
+        high=0.3,
+    )
+    design = validation.plan(load_scenario("baseline"), [pattern], reps=4, weeks=10, seed=1)
+    runs = _runs(design, {"hv_prevalence": {0: 0.25}})
+    steady = runs[["run_id"]].assign(hv_prevalence=0.001)  # +0.4% of the mean a year
+    moving = runs[["run_id"]].assign(hv_prevalence=0.05)  # +20% of the mean a year
+    assert validation.evaluate([pattern], runs, design, steady).passed.item()
+    table = validation.evaluate([pattern], runs, design, moving)
+    assert table.met.item() and table.drifting.item() and not table.passed.item()

@@ -18,7 +18,14 @@ DIRECTIONS = [
     ("pooled funding", "pooled_funding", 0.1, 0.6, "stagnation_offer", -1),
     ("information sharing", "information_sharing", 0.3, 0.8, "stagnation_collaboration", -1),
     ("caseload -> stress", "social_fte_per_100_families", 6.0, 9.0, "stress_prevalence", -1),
-    ("fewer staff -> waiting at intake", "social_fte_per_100_families", 9.0, 6.0, "intake_waiting_weeks", +1),
+    (
+        "fewer staff -> waiting at intake",
+        "social_fte_per_100_families",
+        9.0,
+        6.0,
+        "intake_waiting_weeks",
+        +1,
+    ),
     ("basic needs first", "basic_needs_penalty", 0.25, 0.6, "recovered_share", +1),
     ("escalation of the frame", "intervention_norm", 0.5, 0.65, "share_drang", -1),
     ("escalation from imbalance", "incidents_per_year", 1.5, 3.0, "share_dwang", +1),
@@ -26,7 +33,14 @@ DIRECTIONS = [
     ("costs follow incidents", "incidents_per_year", 1.5, 3.0, "cost_police", +1),
     ("handelingsverlegenheid and privacy", "information_sharing", 0.3, 0.8, "hv_prevalence", -1),
     ("practice caseloads stagnate", "caseload_norm", 9, 17, "stagnation_rate", +1),
-    ("practice caseloads wait for specialist care", "caseload_norm", 9, 17, "waiting_weeks_mean", +1),
+    (
+        "practice caseloads wait for specialist care",
+        "caseload_norm",
+        9,
+        17,
+        "waiting_weeks_mean",
+        +1,
+    ),
     ("practice caseloads thin the help", "caseload_norm", 9, 17, "help_hours_per_family", -1),
 ]
 
@@ -70,6 +84,7 @@ def _interaction(lower: str, upper: str, outcome: str, knockout: str = "none"):
     vasthoudend at the lower and upper level (everyone of the chosen type): positive when both
     mismatched combinations are worse than the matched ones.
     """
+
     def y(low_type, up_type):
         coat = {f"{lower}_type": low_type, f"{upper}_type": up_type, "type_share": 1.0}
         return tail_means({**coat, "knockout": knockout}, outcome)
