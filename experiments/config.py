@@ -23,29 +23,31 @@ the value and what is allowed.
 
 from __future__ import annotations
 
-import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from sim.errors import ConfigError
+from sim.files import config_dirs, read_toml
 from sim.params import Params, validate
-from sim.typology import LEVELS, Typology
+from sim.typology import LEVELS, Typology, load_typology
+
+__all__ = ["Scenario", "config_dir", "list_scenarios", "load_scenario", "load_typology"]
 
 DEFAULT_WEEKS = 104
 DEFAULT_SEED = 1
 #: files in configs/ that describe the model or its validation, not scenarios
-NOT_SCENARIOS = {"typologies", "patterns", "calibration"}
+NOT_SCENARIOS = {"typologies", "patterns", "calibration", "calibrated"}
 _TOP_KEYS = {"name", "description", "weeks", "seed", "types", "params", "extends", "case"}
 
 
 def config_dir() -> Path:
-    """Return the configs folder (``$MPGSIM_CONFIG_DIR`` or the repository's ``configs/``)."""
-    env = os.environ.get("MPGSIM_CONFIG_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[1] / "configs"
+    """The first configs folder looked in (``$MPGSIM_CONFIG_DIR``, else the packaged one).
+
+    Files are looked up in :func:`sim.files.config_dirs` order; see :mod:`sim.files`.
+    """
+    return config_dirs()[0]
 
 
 @dataclass(frozen=True)
@@ -82,21 +84,12 @@ class Scenario:
 
 
 def list_scenarios() -> list[str]:
-    """Names of the scenarios in ``configs/`` (training cases as ``cases/NAME``)."""
-    root = config_dir()
-    names = [p.stem for p in sorted(root.glob("*.toml")) if p.stem not in NOT_SCENARIOS]
-    names += [f"cases/{p.stem}" for p in sorted((root / "cases").glob("*.toml"))]
-    return names
-
-
-def load_typology(path: str | Path | None = None) -> Typology:
-    """Read and validate ``configs/typologies.toml`` (or ``path``)."""
-    return _load_typology_cached(str(Path(path) if path else config_dir() / "typologies.toml"))
-
-
-@cache
-def _load_typology_cached(path: str) -> Typology:
-    return Typology.from_mapping(_read_toml(Path(path)))
+    """Names of the scenarios in the configs folders (training cases as ``cases/NAME``)."""
+    names: list[str] = []
+    for root in config_dirs():
+        names += [p.stem for p in sorted(root.glob("*.toml")) if p.stem not in NOT_SCENARIOS]
+        names += [f"cases/{p.stem}" for p in sorted((root / "cases").glob("*.toml"))]
+    return list(dict.fromkeys(names))
 
 
 def load_scenario(name_or_path: str, overrides: Mapping[str, Any] | None = None) -> Scenario:
@@ -126,10 +119,10 @@ def _resolve(name_or_path: str) -> Path:
         if candidate.is_file():
             return candidate
         raise ConfigError("scenario", name_or_path, "no such file")
-    root = config_dir()
-    for path in (root / f"{name_or_path}.toml", root / "cases" / f"{name_or_path}.toml"):
-        if path.is_file() and path.stem not in NOT_SCENARIOS:
-            return path
+    for root in config_dirs():
+        for path in (root / f"{name_or_path}.toml", root / "cases" / f"{name_or_path}.toml"):
+            if path.is_file() and path.stem not in NOT_SCENARIOS:
+                return path
     raise ConfigError("scenario", name_or_path, "known scenarios: " + ", ".join(list_scenarios()))
 
 
@@ -137,7 +130,7 @@ def _flatten(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     """Read a scenario file, merging what it extends; types become ``<level>_type`` params."""
     if path in seen:
         raise ConfigError("extends", path.stem, "scenarios may not extend each other in a cycle")
-    data = _read_toml(path)
+    data = read_toml(path)
     unknown = set(data) - _TOP_KEYS
     if unknown:
         key = sorted(unknown)[0]
@@ -163,16 +156,6 @@ def _table(path: Path, data: Mapping, key: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise ConfigError(f"{path.name}: {key}", value, "must be a table ([section])")
     return value
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError("file", str(path), "no such file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(path.name, "TOML", f"not valid TOML ({exc})") from None
 
 
 def _positive_int(name: str, value: Any, low: int = 1) -> int:
