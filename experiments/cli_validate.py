@@ -11,13 +11,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-import sim
 from experiments import calibration, validation
 from experiments.cli_experiments import _run
-from experiments.config import load_scenario
+from experiments.config import config_dir, load_scenario
 from experiments.io import write_parquet
 from experiments.pipeline import prepare
 from experiments.store import Store
+from sim.calibration import CALIBRATED_FILE
 
 console = Console(stderr=True)
 out = Console(width=None if Console().is_terminal else 140)
@@ -95,7 +95,9 @@ def calibrate(
     ),
     engine: Annotated[str, ENGINE] = "processes",
     workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
-    write: Annotated[bool, typer.Option(help="Write the result to sim/calibration.py.")] = False,
+    write: Annotated[
+        bool, typer.Option(help="Write the result to configs/calibrated.toml.")
+    ] = False,
 ) -> None:
     """Calibrate free parameters against the calibration patterns (configs/calibration.toml).
 
@@ -126,8 +128,8 @@ def calibrate(
         )
     out.print(grid)
     if write:
-        target = Path(sim.__file__).parent / "calibration.py"
-        target.write_text(calibration.render_module(chosen, tried, kept, procedure))
+        target = config_dir() / CALIBRATED_FILE
+        target.write_text(calibration.render_data(chosen, tried, kept, procedure))
         out.print(f"wrote {target}; run `mpgsim validate` to check the new defaults")
 
 
