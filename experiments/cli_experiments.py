@@ -272,12 +272,8 @@ def _print_kwadrant(tables: dict[str, pd.DataFrame]) -> None:
     cells = tables["kwadrant_cells"]
     shown = [o for o in kwadrant.KEY_OUTCOMES if o in set(cells.outcome)]
     for scen, group in cells.groupby("scenario"):
-        wide = group.pivot_table(
-            index=list(kwadrant.FACTORS),
-            columns="outcome",
-            values=["mean", "ci95", "n"],
-            aggfunc="first",
-        )
+        # unstack, not pivot_table: pivot_table drops the all-NaN ci95 of one replication
+        wide = group.set_index([*kwadrant.FACTORS, "outcome"])[["mean", "ci95", "n"]].unstack()
         grid = Table(
             title=f"kwadrant {scen}: mean ± 95% CI per cell",
             title_justify="left",
@@ -323,7 +319,7 @@ def _print_best(best: pd.DataFrame) -> None:
             runner,
             _pm(r.lead, r.lead_ci95),
             "yes" if r.sure else "no",
-            str(r.get("tied", "")),
+            "n/a" if pd.isna(r.get("tied")) else str(r.tied),
         )
     out.print(grid)
 

@@ -14,6 +14,7 @@ from rich.table import Table
 from experiments.config import list_scenarios, load_scenario
 from experiments.io import write_parquet
 from experiments.single import run_scenario, tidy
+from experiments.summary import TAIL_WEEKS, tail_means
 from sim.errors import ConfigError
 from sim.measures import HEADLINE, OUTCOMES
 from sim.params import PARAMETERS, check_name
@@ -71,7 +72,7 @@ def run(
     with _progress(weeks) as advance:
         weekly = run_scenario(sc, seed=seed, weeks=weeks, on_week=advance)
     elapsed = time.perf_counter() - started
-    table = tidy(weekly, sc.params, seed, weeks)
+    table = tidy(weekly, sc.params, seed, weeks, typology=sc.typology)
     if out_file is not None:
         meta = {
             "scenario": sc.name,
@@ -109,16 +110,16 @@ class _progress:
 
 
 def _summary(sc, table, seed, weeks, elapsed, out_file) -> None:
-    last = table[table.week > max(0, weeks - 52)]
+    means = tail_means(table, SUMMARY)
     grid = Table(
         title=f"{sc.name}: seed {seed}, {weeks} weeks, {elapsed:.2f} s", title_justify="left"
     )
     grid.add_column("outcome", no_wrap=True)
-    grid.add_column("mean, last 52 weeks", justify="right")
+    grid.add_column(f"mean, last {TAIL_WEEKS} weeks", justify="right")
     grid.add_column("final week", justify="right")
     grid.add_column("unit")
     for name in SUMMARY:
-        grid.add_row(name, _fmt(last[name].mean()), _fmt(table[name].iloc[-1]), OUTCOMES[name].unit)
+        grid.add_row(name, _fmt(means[name]), _fmt(table[name].iloc[-1]), OUTCOMES[name].unit)
     out.print(grid)
     types = ", ".join(f"{k}={v}" for k, v in sc.types.items())
     out.print(f"coat: {types}")

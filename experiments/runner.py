@@ -28,13 +28,12 @@ import pandas as pd
 from experiments.design import tasks, varied_columns
 from experiments.executors import Engine
 from experiments.store import Store
+from experiments.summary import numeric_outcome_columns, tail
 from experiments.tables import label
 
 RunFn = Callable[[dict[str, Any]], pd.DataFrame]
 Progress = Callable[[int, int], None]
 
-#: A run's value for an outcome is its mean over the last this-many weeks.
-SUMMARY_WEEKS = 52
 MAX_ATTEMPTS = 3
 _NAMESPACE = uuid.UUID("6f1d2a3e-8c4b-4d5e-9a7f-0b1c2d3e4f50")
 
@@ -204,9 +203,9 @@ def _failure(task: dict[str, Any], exc: BaseException) -> dict[str, Any]:
 
 
 def summarise(table: pd.DataFrame, task: dict[str, Any], seconds: float) -> dict[str, Any]:
-    """One run's scalars: each numeric outcome's mean over the last 52 weeks (all if shorter)."""
-    last = table[table.week > table.week.max() - SUMMARY_WEEKS]
-    means = last.drop(columns="week").select_dtypes("number").mean()
+    """One run's scalars: each outcome's tail mean (see :mod:`experiments.summary`)."""
+    last = tail(table)
+    means = last[numeric_outcome_columns(last)].mean()
     return {
         "run_id": task["run_id"],
         "seed": task["seed"],
