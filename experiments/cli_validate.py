@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from experiments import calibration, validation
-from experiments.cli_experiments import _run
+from experiments.cli_experiments import run_pending
 from experiments.config import config_dir, load_scenario
 from experiments.io import write_parquet
 from experiments.pipeline import prepare
@@ -48,7 +48,7 @@ def validate(
     design = validation.plan(sc, patterns, reps, weeks, seed)
     identity = {"kind": "validation", "scenario": sc.name, "weeks": weeks, "seed": seed}
     full = prepare(store, design, identity, {"patterns": [p.id for p in patterns]})
-    _run(store, design, engine, workers, None, None, None, False)
+    run_pending(store, design, engine, workers, None, None, None, False)
     table = validation.evaluate(patterns, store.runs(), full[full.run_id.isin(design.run_id)])
     _print(table, sc.name, reps)
     _save(table, out_dir, sc.name, reps, weeks, seed)
@@ -146,7 +146,7 @@ def _wave(procedure, patterns, sc, sets, box, wave, out_dir, engine, workers) ->
         "box": box,
     }
     full = prepare(store, design, identity, {})
-    _run(store, design, engine, workers, None, None, None, False)
+    run_pending(store, design, engine, workers, None, None, None, False)
     scored = calibration.score(patterns, store.runs(), full[full.run_id.isin(design.run_id)])
     console.print(f"  {int(scored.kept.sum())} of {len(scored)} sets kept in this wave")
     return scored.assign(wave=wave + 1)

@@ -30,13 +30,25 @@ from typing import Any
 
 from sim.errors import ConfigError
 from sim.files import config_dirs, read_toml
-from sim.params import Params, validate
+from sim.params import Params, check_name, validate
 from sim.typology import LEVELS, Typology, load_typology
 
-__all__ = ["Scenario", "config_dir", "list_scenarios", "load_scenario", "load_typology"]
+__all__ = [
+    "MAX_SEED",
+    "Scenario",
+    "check_seed",
+    "config_dir",
+    "list_scenarios",
+    "load_scenario",
+    "load_typology",
+    "parse_sets",
+    "parse_value",
+]
 
 DEFAULT_WEEKS = 104
 DEFAULT_SEED = 1
+#: Seeds are stored as 64-bit signed integers in every table, so this is the largest one.
+MAX_SEED = 2**63 - 1
 #: files in configs/ that describe the model or its validation, not scenarios
 NOT_SCENARIOS = {"typologies", "patterns", "calibration", "calibrated"}
 _TOP_KEYS = {"name", "description", "weeks", "seed", "types", "params", "extends", "case"}
@@ -108,7 +120,7 @@ def load_scenario(name_or_path: str, overrides: Mapping[str, Any] | None = None)
         params=validate(params_overrides),
         typology=load_typology(),
         weeks=_positive_int("weeks", raw.get("weeks", DEFAULT_WEEKS)),
-        seed=_positive_int("seed", raw.get("seed", DEFAULT_SEED), low=0),
+        seed=check_seed(raw.get("seed", DEFAULT_SEED), "seed"),
         case=raw.get("case", {}),
     )
 
@@ -162,3 +174,49 @@ def _positive_int(name: str, value: Any, low: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
         raise ConfigError(name, value, f"allowed: a whole number >= {low}")
     return value
+
+
+def check_seed(value: Any, field: str = "--seed") -> int:
+    """Return ``value`` as a seed, or raise ConfigError: a whole number from 0 to MAX_SEED."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
+        raise ConfigError(field, value, f"allowed: a whole number from 0 to {MAX_SEED} (2^63 - 1)")
+    return value
+
+
+def parse_value(name: str, raw: str) -> Any:
+    """Turn the text ``raw`` into a value of the declared parameter ``name``, checked.
+
+    ``"12"`` becomes 12 for an int parameter, ``"true"`` True for a bool, and so on.
+
+    Raises:
+        ConfigError: an unknown parameter, or a value its declaration does not allow.
+    """
+    param = check_name(name.strip())
+    return param.check(_coerce(param.kind, raw.strip()))
+
+
+def parse_sets(sets: list[str] | None) -> dict[str, Any]:
+    """Turn ``["caseload_norm=12", "region_type=innoverend"]`` into checked overrides.
+
+    Raises:
+        ConfigError: an item without ``=``, an unknown parameter or a bad value.
+    """
+    overrides: dict[str, Any] = {}
+    for item in sets or []:
+        name, sep, raw = item.partition("=")
+        if not sep:
+            raise ConfigError("--set", item, "write it as NAME=VALUE")
+        overrides[check_name(name.strip()).name] = parse_value(name, raw)
+    return overrides
+
+
+def _coerce(kind: str, raw: str) -> Any:
+    if kind == "bool":
+        return {"true": True, "false": False}.get(raw.lower(), raw)
+    if kind in ("int", "float"):
+        try:
+            number = float(raw)
+        except ValueError:
+            return raw
+        return int(number) if kind == "int" and number.is_integer() else number
+    return raw
