@@ -65,3 +65,38 @@ def numeric_outcome_columns(weekly: pd.DataFrame) -> list[str]:
 def tail_sql(weeks: int = TAIL_WEEKS) -> str:
     """A DuckDB ``QUALIFY`` clause keeping the tail of every run in a query over weekly rows."""
     return f"QUALIFY week > max(week) OVER (PARTITION BY run_id) - {int(weeks)}"
+
+
+#: Quantiles of a fan chart: median, 50% and 90% bands.
+FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def quantiles_over_time(
+    weekly: pd.DataFrame, outcome: str, groups: dict[str, Sequence[str]]
+) -> pd.DataFrame:
+    """Per group of runs and week: the quantiles of ``outcome`` across the group's runs.
+
+    Args:
+        weekly: weekly rows of many runs (``run_id``, ``week``, ``outcome``).
+        outcome: the column to summarise.
+        groups: label -> run ids (the replications of one coat or design point).
+
+    Returns:
+        Columns ``group``, ``week``, ``n`` (runs that week) and ``q05`` ... ``q95``.
+    """
+    frames = []
+    for label, ids in groups.items():
+        rows = weekly[weekly["run_id"].isin(list(ids))]
+        by_week = rows.groupby("week")[outcome]
+        table = by_week.quantile(list(FAN_QUANTILES)).unstack()
+        table.columns = _fan_columns()
+        table.insert(0, "n", by_week.count())
+        frames.append(table.reset_index().assign(group=label))
+    if not frames:
+        return pd.DataFrame(columns=["group", "week", "n", *_fan_columns()])
+    out = pd.concat(frames, ignore_index=True)
+    return out[["group", "week", "n", *_fan_columns()]]
+
+
+def _fan_columns() -> list[str]:
+    return [f"q{round(q * 100):02d}" for q in FAN_QUANTILES]
