@@ -12,13 +12,13 @@ Layout of ``DIR`` (documented for researchers in docs/experiments.md)::
     quarantine/                 damaged files moved aside by ``repair()`` (never read)
 
 Callers outside this module use the read API (:meth:`Store.design`, :meth:`Store.runs`,
-:meth:`Store.weekly`, :meth:`Store.results`, :func:`find_stores`, :func:`list_sweeps`) and never
-the layout. A run is *done* when its weekly rows are in ``parts/``. A worker writes a run's
-``runs`` file before its ``parts`` file, both atomically (temporary name, then rename), so a
-crash can leave a summary without weekly rows (the run is then redone and overwrites it), never
-weekly rows without a summary. Files are named by run id, so a redone run replaces its own
-files whatever the batch size: a run can never be stored twice, and the views below
-de-duplicate anyway (``compact`` and old stores with batch-named parts rely on that).
+:meth:`Store.weekly`, :meth:`Store.results`, :func:`find_stores`, :func:`list_sweeps`) and
+never the layout. A run is *done* when its weekly rows are in ``parts/`` and its summary in
+``runs/``. A worker writes a run's ``runs`` file before its ``parts`` file, both atomically
+(temporary name, then rename), so a crash can leave a summary without weekly rows; that run,
+like one whose summary was quarantined, is redone and overwrites its files. Files are named by
+run id, so a redone run replaces its own files whatever the batch size: a run is never stored
+twice, and the views below de-duplicate anyway (``compact`` and older stores rely on that).
 """
 
 from __future__ import annotations
@@ -165,8 +165,8 @@ class Store:
     # --- progress ------------------------------------------------------------------------
 
     def done_ids(self) -> set[str]:
-        """Run ids with weekly results."""
-        return self._ids("parts")
+        """Run ids with weekly rows and a summary (a run missing either is redone)."""
+        return self._ids("parts") & self._ids("runs")
 
     def failed_ids(self) -> set[str]:
         """Run ids recorded as failed and not done since."""
@@ -195,7 +195,8 @@ class Store:
         planned = set(self.design().run_id)
         damaged = self.damaged()
         if damaged:  # a damaged part proves nothing: count its runs as not done
-            done = self._ids_without("parts", damaged) & planned
+            done = self._ids_without("parts", damaged) & self._ids_without("runs", damaged)
+            done &= planned
         else:
             done = self.done_ids() & planned
         failed = (self._ids("failures") - done) & planned
