@@ -70,7 +70,8 @@ def run_local(
             should_stop=stop,
             keep_weekly=keep_weekly,
         )
-    rows = design.drop_duplicates("run_id").drop(columns=["overrides"], errors="ignore")
+    # every design row gets its run's summary: identical points share one run
+    rows = design.drop(columns=["overrides"], errors="ignore")
     found = pd.DataFrame(report.summaries)
     summaries = rows.merge(found.drop(columns="seed"), on="run_id") if len(found) else found
     weekly = pd.concat(report.weekly, ignore_index=True) if report.weekly else pd.DataFrame()
