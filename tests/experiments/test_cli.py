@@ -322,3 +322,35 @@ def test_help_and_params_load_no_heavy_libraries(args):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.slow
+def test_an_installed_package_runs_a_packaged_scenario_from_another_folder(tmp_path):
+    site = tmp_path / "site"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", site, ROOT]
+    built = subprocess.run(list(map(str, pip)), capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr
+    assert (site / "mpgsim_configs" / "cases" / "jesse.toml").is_file()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "MPGSIM_CONFIG_DIR"}
+    env["PYTHONPATH"] = str(site)
+    code = (
+        "import sys\n"
+        "import sim\n"
+        f"assert sim.__file__.startswith({str(site)!r}), sim.__file__\n"
+        "from dashboard.cli import main\n"
+        "sys.argv = ['mpgsim', 'run', 'cases/jesse', '--weeks', '3',"
+        " '--set', 'families_per_region=200']\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "cases/jesse" in done.stdout and "stagnation_rate" in done.stdout
