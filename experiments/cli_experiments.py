@@ -445,7 +445,7 @@ def _print_kwadrant(tables: dict[str, pd.DataFrame]) -> None:
         grid = Table(
             title=f"kwadrant {scen}: mean ± 95% CI per cell",
             title_justify="left",
-            caption=_LEGEND,
+            caption=_LEGEND + _tail_note(),
             caption_justify="left",
         )
         grid.add_column("coat")
@@ -462,8 +462,7 @@ def _print_kwadrant(tables: dict[str, pd.DataFrame]) -> None:
 
 
 _LEGEND = (
-    "coat = professional/organisation/region/climate; V vasthoudend, B balancerend, "
-    "I innoverend; values: mean over the last 52 reported weeks of each run"
+    "coat = professional/organisation/region/climate; V vasthoudend, B balancerend, I innoverend; "
 )
 
 
@@ -503,7 +502,7 @@ def _print_points(points: pd.DataFrame) -> None:
     shown = [o for o in kwadrant.KEY_OUTCOMES if o in set(points.outcome)]
     keys = [c for c in points.columns if c not in ("outcome", "n", "mean", "sd", "ci95")]
     wide = points.set_index([*keys, "outcome"])[["mean", "ci95", "n"]].unstack()
-    grid = Table(title="mean ± 95% CI per design point", title_justify="left", caption=_TAIL)
+    grid = Table(title="mean ± 95% CI per design point", title_justify="left", caption=_tail_note())
     for col in (*keys[1:], "n"):
         grid.add_column(col.removesuffix("_type"))
     for name in shown:
@@ -519,7 +518,10 @@ def _short(value: Any) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
-_TAIL = "values: mean over the last 52 reported weeks of each run"
+def _tail_note() -> str:
+    from experiments.summary import TAIL_WEEKS
+
+    return f"values: mean over the last {TAIL_WEEKS} reported weeks of each run"
 
 
 def _print_sensitivity(tables: dict[str, pd.DataFrame]) -> None:

@@ -72,15 +72,19 @@ def plan_kwadrant(
 ) -> pd.DataFrame:
     """Plan (or extend) a kwadrant sweep in ``store``; return the design of this command."""
     design = kwadrant.kwadrant_design(scenarios, reps, weeks, seed)
-    identity = {
-        "kind": "kwadrant",
+    prepare(store, design, _identity("kwadrant", scenarios, weeks, seed), {"reps": reps})
+    return design
+
+
+def _identity(kind: str, scenarios: Sequence[Scenario], weeks: int, seed: int) -> dict:
+    """What makes a sweep over scenarios the same experiment (the reps may grow)."""
+    return {
+        "kind": kind,
         "scenarios": [s.name for s in scenarios],
         "weeks": weeks,
         "seed": seed,
         "overrides": {s.name: dict(s.overrides) for s in scenarios},
     }
-    prepare(store, design, identity, {"reps": reps})
-    return design
 
 
 def analyse_kwadrant(
@@ -125,14 +129,7 @@ def plan_points(
     if kind not in POINT_KINDS:
         raise ConfigError("kind", kind, "allowed: " + ", ".join(POINT_KINDS))
     design = build_design(kind, points, reps, seed, weeks, scenarios)
-    identity = {
-        "kind": kind,
-        "points": [dict(p) for p in points],
-        "scenarios": [s.name for s in scenarios],
-        "weeks": weeks,
-        "seed": seed,
-        "overrides": {s.name: dict(s.overrides) for s in scenarios},
-    }
+    identity = {**_identity(kind, scenarios, weeks, seed), "points": [dict(p) for p in points]}
     prepare(store, design, identity, {"reps": reps})
     return design
 
