@@ -346,6 +346,8 @@ COEFFICIENTS: tuple[Parameter, ...] = (
         "relapse",
         "Hazard of a closed family returning per incident.",
         "per incident",
+        0.02,
+        0.6,
     ),
     _c(
         "police_known_incidents",

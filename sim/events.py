@@ -191,11 +191,12 @@ class Timeline:
         return False
 
     def params_at(self, week: int) -> Params:
-        """The parameters in force in reported week ``week``."""
+        """The parameters (and types) in force in reported week ``week``."""
         values = dict(self.base)
         for e in self.events:
-            if not e.set or week < e.week or week >= e.end:
+            if week < e.week or week >= e.end:
                 continue
+            values.update({f"{level}_type": t for level, t in e.types.items()})
             share = 1.0
             if e.ramp_weeks:
                 share = min(1.0, (week - e.week + 1) / e.ramp_weeks)

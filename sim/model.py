@@ -11,6 +11,8 @@ and of the tables that hold what every family and professional updates every wee
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import mesa
 import numpy as np
 from mesa.agent import AgentSet
@@ -19,6 +21,7 @@ from sim.climate import PoliticalClimate
 from sim.coefficients import knocked_out
 from sim.costs import CostLedger
 from sim.domains import Frame, Sector, Status
+from sim.events import Event, Timeline
 from sim.families import RETURN_HORIZON_WEEKS, Families, Family
 from sim.flows import Flows
 from sim.organisations import Organisation, OrgTable
@@ -31,6 +34,12 @@ from sim.workforce import Workforce
 
 MUNICIPALITY_SIZE_CONCENTRATION = 4.0  # Dirichlet weights: regiogemeenten differ, not wildly
 MAX_YEARS_IN_POST = 5  # the initial staff have been in post for up to five years
+#: The caseload norm of each sector's positions (a lever an event may change).
+NORMS = {
+    Sector.SOCIAL: "caseload_norm",
+    Sector.SAFETY: "safety_caseload_norm",
+    Sector.COORDINATION: "regisseur_caseload",
+}
 
 
 class MpgModel(mesa.Model):
@@ -41,11 +50,13 @@ class MpgModel(mesa.Model):
             switches the named mechanism off (its coefficients set to zero).
         typology: trait values of the types.
         rng: seed or generator; the model owns all randomness through it.
+        events: policy events (:mod:`sim.events`), in reported weeks after the burn-in.
     """
 
-    def __init__(self, params: Params, typology: Typology, rng=None):
+    def __init__(self, params: Params, typology: Typology, rng=None, events: Sequence[Event] = ()):
         super().__init__(rng=rng)
         self.params = knocked_out(params)
+        self.timeline = Timeline(params, events) if events else None
         self.typology = typology
         self.week = 0
         self.flows = Flows()
@@ -120,7 +131,7 @@ class MpgModel(mesa.Model):
         self.police_of, self.specialist_of, self.zvh_of = (
             np.zeros(p.n_regions, dtype=np.int32) for _ in range(3)
         )
-        places = int(round(p.specialist_capacity_per_100_families * p.families_per_region / 100))
+        places = self._specialist_places()
         for r in range(p.n_regions):
             self.police_of[r] = add("police", r).index
             self.specialist_of[r] = add("specialist", r, places=places).index
@@ -131,6 +142,10 @@ class MpgModel(mesa.Model):
         self.police = self.organisations.select(lambda o: o.kind == "police")
         self.specialists = self.organisations.select(lambda o: o.kind == "specialist")
         self.org_table = OrgTable([o.type for o in orgs], self.typology)
+
+    def _specialist_places(self) -> int:
+        p = self.params
+        return int(round(p.specialist_capacity_per_100_families * p.families_per_region / 100))
 
     def _build_workforce(self) -> None:
         """Create positions from the staffing parameters (at least one per organisation)."""
@@ -179,6 +194,7 @@ class MpgModel(mesa.Model):
         """One week: decisions flow down, families live and are helped, signals flow up."""
         self.week = int(self.time)
         fam, wf = self.families, self.workforce
+        self.apply_policy()
         self.flows.start_week()
         wf.fill_vacancies(self)
         # government -> region -> organisation: the context of this week
@@ -216,6 +232,58 @@ class MpgModel(mesa.Model):
         wf.consider_leaving(self)
         self.costs.count_costs(self)
         self.record_stocks()
+
+    @property
+    def reported_week(self) -> int:
+        """This week counted from the end of the burn-in (week 1 is the first reported week)."""
+        return self.week - self.params.burn_in_weeks
+
+    def apply_policy(self) -> None:
+        """Put this week's policy events into force: new lever values, re-drawn types.
+
+        Nothing happens (and no random number is drawn) before an event's week, so a run with
+        and without the event is identical up to it.
+        """
+        if self.timeline is None:
+            return
+        week = self.reported_week
+        new = knocked_out(self.timeline.params_at(week))
+        if dict(new) != dict(self.params):
+            self._follow_levers(self.params, new)
+            self.params = new
+        for level in self.timeline.types_at(week):
+            self.redraw_types(level)
+
+    def _follow_levers(self, old: Params, new: Params) -> None:
+        """Carry changed levers into the state built from them at the start."""
+        wf = self.workforce
+        for sector, name in NORMS.items():
+            if new[name] != old[name]:
+                wf.norm[wf.sector == sector] = new[name]
+        if new.specialist_capacity_per_100_families != old.specialist_capacity_per_100_families:
+            places = self._specialist_places()
+            for org in self.specialists:
+                org.places = places
+        # signals from practice may have moved pooled funding: keep that, move the base
+        shift = new.pooled_funding - old.pooled_funding
+        self.climate.pooled_funding = float(np.clip(self.climate.pooled_funding + shift, 0, 1))
+
+    def redraw_types(self, level: str) -> None:
+        """Re-draw the types of a level's agents with the type_share rule (a type event)."""
+        if level == "professional":
+            for position in np.flatnonzero(self.workforce.occupied):
+                self.workforce.occupant[position].retype(self.draw_type(level))
+        elif level == "organisation":
+            for org in self.org_list:
+                org.type = self.draw_type(level)
+                self.org_table.retype(org.index, self.typology.traits(level, org.type), self.params)
+        elif level == "region":
+            for region in self.region_list:
+                region.type = self.params.region_type
+                region.traits = self.typology.traits(level, region.type)
+        else:
+            self.climate.type = self.params.political_climate_type
+            self.climate.traits = self.typology.traits(level, self.climate.type)
 
     def record_stocks(self) -> None:
         """Count the week's stocks the rolling flow measures divide by."""

@@ -53,18 +53,26 @@ class OrgTable(Table):
                 getattr(self, f"base_{name}")[i] = value
                 getattr(self, name)[i] = value
 
+    def retype(self, i: int, traits, params) -> None:
+        """Organisation ``i`` takes on another type's traits (a type event).
+
+        It keeps what it learned from its professionals' signals.
+        """
+        for name, value in traits.items():
+            getattr(self, f"base_{name}")[i] = value
+            getattr(self, name)[i] = value
+        self._apply_learning(i, params)
+
     def learn(self, i: int, params) -> None:
         """Organisation ``i`` picked up a signal: it adapts, and gives more room to deviate."""
-        p = params
-        self.learned[i] = min(p.learning_cap, self.learned[i] + p.learning_per_signal)
-        learned = self.learned[i]
+        self.learned[i] = min(params.learning_cap, self.learned[i] + params.learning_per_signal)
+        self._apply_learning(i, params)
+
+    def _apply_learning(self, i: int, params) -> None:
+        learned, share = self.learned[i], params.learning_room_share
         self.adaptivity[i] = min(1.0, self.base_adaptivity[i] + learned)
-        self.room_to_deviate[i] = min(
-            1.0, self.base_room_to_deviate[i] + p.learning_room_share * learned
-        )
-        self.protocol_rigidity[i] = max(
-            0.0, self.base_protocol_rigidity[i] - p.learning_room_share * learned
-        )
+        self.room_to_deviate[i] = min(1.0, self.base_room_to_deviate[i] + share * learned)
+        self.protocol_rigidity[i] = max(0.0, self.base_protocol_rigidity[i] - share * learned)
 
     def adapt(self, params) -> None:
         """Work off part of the load that shifting political priorities left behind."""

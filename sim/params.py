@@ -746,6 +746,17 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         free=True,
     ),
     _p(
+        "pilot_phase_out_weeks",
+        13,
+        "weeks",
+        0,
+        52,
+        "Weeks over which an ended pilot's effect fades out (0: it stops at once).",
+        "free (CCV2019 §6.5: outputs not carried forward)",
+        group="region",
+        free=True,
+    ),
+    _p(
         "progress_step",
         0.01,
         "0-1",

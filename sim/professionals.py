@@ -45,6 +45,12 @@ class Professional(mesa.Agent):
         week = model.week if hired_week is None else hired_week
         model.workforce.occupy(position, traits, TYPES.index(type_), week, model.rng)
 
+    def retype(self, type_: str) -> None:
+        """Take on another type (a type event): its traits, not its history."""
+        self.type = type_
+        traits = self.model.typology.traits("professional", type_)
+        self.model.workforce.retype(self.position, traits, TYPES.index(type_))
+
     @property
     def caseload(self) -> int:
         """Families this professional currently has."""

@@ -46,7 +46,7 @@ class Region(mesa.Agent):
 
     Attributes:
         municipalities: the centre first, then the regiogemeenten.
-        pilots_end: weeks at which running pilots end.
+        pilots_end: weeks at which pilots end (kept while their effect phases out).
         load: policy load on local government from shifting priorities.
     """
 
@@ -61,7 +61,15 @@ class Region(mesa.Agent):
     @property
     def pilots(self) -> int:
         """Number of pilots running."""
-        return len(self.pilots_end)
+        week = self.model.week
+        return sum(end > week for end in self.pilots_end)
+
+    def pilot_yield(self) -> float:
+        """Pilots at full effect: running ones count fully, ended ones as they phase out."""
+        week, fade = self.model.week, self.model.params.pilot_phase_out_weeks
+        if fade == 0:
+            return float(self.pilots)
+        return sum(min(1.0, max(0.0, 1 - (week - end) / fade)) for end in self.pilots_end)
 
     @property
     def clash(self) -> float:
@@ -83,12 +91,13 @@ class Region(mesa.Agent):
     def run_pilots(self) -> None:
         """Start pilots at the type's rate and let finished ones fade; publish the effects."""
         p, week = self.model.params, self.model.week
-        self.pilots_end = [end for end in self.pilots_end if end > week]
+        fade = p.pilot_phase_out_weeks
+        self.pilots_end = [end for end in self.pilots_end if end + fade > week]
         if self.model.rng.random() < self.traits["pilots_per_year"] / 52:
             self.start_pilot()
         self.load *= 1 - p.region_load_decay
         table = self.model.region_table
-        matching = self.traits["need_matching"] + p.pilot_need_matching * self.pilots
+        matching = self.traits["need_matching"] + p.pilot_need_matching * self.pilot_yield()
         matching *= 1 - p.clash_rc_matching * self.clash
         table.need_matching[self.index] = min(1.0, matching)
         table.shared_ownership[self.index] = self.traits["shared_ownership"]

@@ -8,11 +8,12 @@ once, empty caseloads, no stagnation yet) never reaches a table.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
+from sim.events import Event
 from sim.measures import OUTCOMES, Outcome
 from sim.model import MpgModel
 from sim.params import Params
@@ -26,6 +27,7 @@ def simulate(
     weeks: int,
     outcomes: Iterable[Outcome] | None = None,
     on_week: Callable[[int, int], None] | None = None,
+    events: Sequence[Event] = (),
 ) -> pd.DataFrame:
     """Run one model and return one row per reported week: ``week`` plus one column per outcome.
 
@@ -37,9 +39,11 @@ def simulate(
         outcomes: what to record (default: all of :data:`sim.measures.OUTCOMES`).
         on_week: called as ``on_week(week, weeks)`` after each reported week (burn-in weeks
             count as week 0); it may raise to stop.
+        events: policy events (:mod:`sim.events`); with events, an ``events`` column names
+            those starting (or a pulse ending) in each week.
     """
     chosen = tuple(outcomes or OUTCOMES.values())
-    model = MpgModel(params, typology, rng=seed)
+    model = MpgModel(params, typology, rng=seed, events=events)
     for _ in range(params.burn_in_weeks):
         model.step()
         if on_week is not None:
@@ -52,4 +56,6 @@ def simulate(
             on_week(w + 1, weeks)
     table = pd.DataFrame(values, columns=[o.name for o in chosen])
     table.insert(0, "week", np.arange(1, weeks + 1, dtype=np.int64))
+    if events:
+        table.insert(1, "events", [model.timeline.labels_at(w) for w in table.week])
     return table

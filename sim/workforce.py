@@ -98,6 +98,12 @@ class Workforce(Table):
         self.hv[position] = 0.0
         self.protocol[position] = traits["protocol_adherence"]
 
+    def retype(self, position: int, traits, type_index: int) -> None:
+        """Give the professional at ``position`` another type's traits (a type event)."""
+        for name in PROFESSIONAL_TRAITS:
+            getattr(self, name)[position] = traits[name]
+        self.type_index[position] = type_index
+
     def vacate(self, position: int, model: MpgModel) -> None:
         """Empty ``position`` and hand its families over to colleagues or the queue."""
         self.occupied[position] = False
