@@ -888,7 +888,6 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         "Police and justice cost of one incident.",
         "Politie-kosten (order of magnitude)",
         group="cost",
-        free=True,
     ),
     _p(
         "drang_cost",

@@ -3,7 +3,7 @@ import pandas as pd
 from experiments.config import load_scenario
 from experiments.single import run_scenario, tidy
 
-SMALL = {"families_per_region": 300, "municipalities_per_region": 4}
+SMALL = {"families_per_region": 300, "municipalities_per_region": 4, "burn_in_weeks": 26}
 
 
 def test_same_seed_gives_identical_table():
