@@ -327,13 +327,13 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     ),
     _p(
         "family_turnover_per_year",
-        0.1,
+        0.2,
         "per year",
         0.0,
         0.5,
         "Share of households that leave the population each year (children grow up, families "
         "move), replaced by new households from the same mix.",
-        "free (NJi2017: the number of families is stable from year to year)",
+        "free (NJi2017: the number of families is stable from year to year; a family is a 'multi-problem family' for about five years as children grow up and households change)",
         group="family",
         free=True,
     ),
