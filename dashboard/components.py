@@ -11,9 +11,10 @@ from collections.abc import Sequence
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, dcc, html
+from dash import dcc, html
 
-from dashboard.i18n import LANGS, t
+from dashboard.i18n import LANGS, has, t
+from dashboard.numbers import number
 from dashboard.state import ScenarioState, mix_defaults
 from experiments.version import model_version
 from sim.params import PARAMETERS, TYPES
@@ -189,45 +190,96 @@ def type_picker(
     )
 
 
-def lever_input(id_: str, name: str, value, lang: str) -> html.Div:
-    """A number input for one policy lever with its unit, range and Dutch/English help."""
+def lever_slider(id_: str, name: str, value, reference, lang: str) -> html.Div:
+    """A labelled native slider for one lever, with its reference value marked.
+
+    A native ``<input type=range>`` works with keyboard and screen reader as it is; the
+    reference value is a ``<datalist>`` tick on the track and is named in the help line. The
+    value is sent after a short pause, so dragging does not start a run per pixel.
+    """
     p = PARAMETERS[name]
-    step = 1 if p.kind == "int" else _step(p.low, p.high)
     return html.Div(
         [
-            dbc.Label(
+            html.Div(
                 [
-                    t(f"param.{name}.label", lang),
-                    html.Span(f" ({p.unit})", className="text-body-secondary fw-normal"),
+                    dbc.Label(param_label(name, lang), html_for=id_, class_name="mb-0 small"),
+                    html.Output(
+                        lever_value(name, value, lang),
+                        id=f"{id_}-value",
+                        htmlFor=id_,
+                        className="small fw-semibold ms-auto text-nowrap ps-2",
+                    ),
                 ],
-                html_for=id_,
-                class_name="fw-semibold mb-1",
+                className="d-flex align-items-baseline",
             ),
             dbc.Input(
                 id=id_,
-                type="number",
+                type="range",
                 min=p.low,
                 max=p.high,
-                step=step,
+                step=lever_step(name),
                 value=value,
-                debounce=True,
-                inputmode="decimal",
+                list=f"{id_}-ref",
+                debounce=400,
+                class_name="form-range",
             ),
+            html.Datalist(html.Option(value=str(reference)), id=f"{id_}-ref"),
             help_text(
                 f"{id_}-help",
-                t(f"param.{name}.help", lang)
-                + " "
-                + t("common.typical_range", lang, low=f"{p.low:g}", high=f"{p.high:g}")
-                + ".",
+                t(
+                    "common.reference_value",
+                    lang,
+                    value=lever_value(name, reference, lang),
+                    low=lever_value(name, p.low, lang),
+                    high=lever_value(name, p.high, lang),
+                ),
             ),
         ],
-        className="mb-3",
+        className="mb-2 lever",
+        title=param_help(name, lang),
     )
 
 
-def _step(low: float, high: float) -> float:
-    span = high - low
-    return 0.01 if span <= 1 else 0.1 if span <= 20 else 1
+def param_label(name: str, lang: str) -> str:
+    """A parameter's readable name (its declared name when the catalogs lack it)."""
+    key = f"param.{name}.label"
+    return t(key, lang) if has(key, "nl") else name.replace("_", " ")
+
+
+def param_help(name: str, lang: str) -> str:
+    """A parameter's help text: the catalog's, else the declared description (English)."""
+    key = f"param.{name}.help"
+    return t(key, lang) if has(key, "nl") else PARAMETERS[name].doc
+
+
+def param_unit(name: str, lang: str) -> str:
+    """A parameter's unit in the reader's language."""
+    unit = PARAMETERS[name].unit
+    return t(f"unit.{unit}", lang) if has(f"unit.{unit}", "nl") else unit
+
+
+def lever_step(name: str) -> float:
+    """Slider step: whole numbers for counts, else about a hundredth of the range."""
+    p = PARAMETERS[name]
+    if p.kind == "int":
+        return 1
+    span = p.high - p.low
+    return 0.01 if span <= 2 else 0.1 if span <= 20 else 1
+
+
+def lever_value(name: str, value, lang: str) -> str:
+    """A lever value as text with its unit: "35%", "9 gezinnen per fte", "0,55"."""
+    p = PARAMETERS[name]
+    if value is None:
+        return "–"
+    if p.unit.startswith("share"):
+        pct = value * 100
+        return number(pct, lang, 0 if abs(pct - round(pct)) < 0.05 else 1) + "%"
+    step = lever_step(name)
+    places = 0 if step >= 1 else 2 if step < 0.1 else 1
+    text = number(value, lang, places)
+    unit = param_unit(name, lang)
+    return text if unit in ("0-1", "") else f"{text} {unit}"
 
 
 def csv_button(prefix: str, lang: str, md: int = 4) -> dbc.Col:
@@ -244,19 +296,26 @@ def csv_button(prefix: str, lang: str, md: int = 4) -> dbc.Col:
     )
 
 
-def progress(prefix: str, lang: str) -> html.Div:
-    """Run and Cancel buttons, an accessible progress bar and a live status line."""
+def run_box(prefix: str, lang: str, run_label: str | None = None, big: bool = False):
+    """Run and Cancel buttons, a progress bar and a live status line, in little space.
+
+    The job id and the poll timer travel with it; see :mod:`dashboard.progress`.
+    """
+    size = "lg" if big else "sm"
+    extra = " btn-xl" if big else ""
     return html.Div(
         [
+            dcc.Store(id=f"{prefix}-job"),
+            dcc.Interval(id=f"{prefix}-poll", interval=300, disabled=True),
             html.Div(
                 [
                     dbc.Button(
-                        t("common.run", lang),
+                        run_label or t("common.run", lang),
                         id=f"{prefix}-run",
                         n_clicks=0,
                         color="primary",
-                        size="lg",
-                        class_name="me-2",
+                        size=size,
+                        class_name="me-2" + extra,
                     ),
                     dbc.Button(
                         t("common.cancel", lang),
@@ -264,67 +323,29 @@ def progress(prefix: str, lang: str) -> html.Div:
                         n_clicks=0,
                         color="primary",
                         outline=True,
-                        size="lg",
+                        size=size,
                         disabled=True,
+                        class_name=extra.strip(),
+                    ),
+                    html.Progress(
+                        id=f"{prefix}-progress",
+                        value="0",
+                        max="100",
+                        className="flex-grow-1 ms-3 run-progress",
+                        **{"aria-label": t("common.progress", lang)},
                     ),
                 ],
-                className="mb-2",
+                className="d-flex align-items-center",
             ),
-            html.Progress(
-                id=f"{prefix}-progress",
-                value="0",
-                max="100",
-                className="w-100 run-progress",
-                **{"aria-label": t("common.progress", lang)},
+            html.Div(
+                html.Span(t("common.idle", lang), id=f"{prefix}-status"),
+                className="mt-1 " + ("fs-5" if big else "small"),
+                role="status",
+                **{"aria-live": "polite"},
             ),
-            status_line(prefix, t("common.idle", lang)),
         ],
         className="run-box",
     )
-
-
-def status_line(prefix: str, idle: str, class_name: str = "small mt-1") -> html.Div:
-    """A live status line: progress text while running, the outcome message afterwards.
-
-    Two spans because Dash resets progress outputs when a job ends: the progress text is a
-    progress output, the final message a normal output that stays.
-    """
-    return html.Div(
-        [
-            html.Span(id=f"{prefix}-progress-text"),
-            html.Span(idle, id=f"{prefix}-status"),
-        ],
-        className=class_name,
-        role="status",
-        **{"aria-live": "polite"},
-    )
-
-
-def background_options(
-    prefix: str, manager, cancel: bool = True, run_id: str | None = None, interval: int = 250
-) -> dict:
-    """Keyword arguments of a background callback with progress bar, status and Cancel."""
-    run_id = run_id or f"{prefix}-run"
-    running = [
-        (Output(run_id, "disabled"), True, False),
-        (Output(f"{prefix}-status", "className"), "d-none", ""),
-    ]
-    options = dict(
-        background=True,
-        manager=manager,
-        progress=[
-            Output(f"{prefix}-progress", "value"),
-            Output(f"{prefix}-progress-text", "children"),
-        ],
-        progress_default=["0", ""],
-        running=running,
-        interval=interval,
-        prevent_initial_call=True,
-    )
-    if cancel:
-        running.append((Output(f"{prefix}-cancel", "disabled"), False, True))
-        options["cancel"] = [Input(f"{prefix}-cancel", "n_clicks")]
-    return options
 
 
 def figure(

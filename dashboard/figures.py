@@ -16,16 +16,17 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.i18n import t
+from dashboard.numbers import separators
 from dashboard.outcomes import (
-    BETTER,
     RING_LEVELS,
-    SHARES,
     Panel,
     fmt,
     label,
     level_pressure,
     present,
     scale,
+    sign,
+    unit,
 )
 from sim.params import TYPES
 from sim.typology import LEVELS
@@ -39,8 +40,9 @@ FONT = {
 }
 
 
-def _base(fig: go.Figure, height: int = 320, big: bool = False) -> go.Figure:
+def _base(fig: go.Figure, height: int = 320, big: bool = False, lang: str = "nl") -> go.Figure:
     fig.update_layout(
+        separators=separators(lang),
         template="simple_white",
         height=height,
         font={**FONT, "size": 20 if big else 14},
@@ -136,7 +138,7 @@ def timeseries(
             secondary_y=True,
             showgrid=False,
         )
-    _base(fig, 400 if big else 340, big)
+    _base(fig, 400 if big else 340, big, lang)
     fig.update_layout(margin={"b": 90 if big else 80})
     items = ", ".join(f"{label(n, lang)} {fmt(n, table[n].iloc[-1], lang)}" for n in main + second)
     caption = t("panel.caption", lang, title=title, items=items)
@@ -238,7 +240,9 @@ def rings(
     up = t("rings.signals", lang)
     for name in ("signals_raised", "signals_to_government"):
         if name in table.columns:
-            up += f"<br>{label(name, lang)}: {fmt(name, table[name].iloc[-1], lang)}"
+            shown = unit(name, lang)
+            value = fmt(name, table[name].iloc[-1], lang)
+            up += f"<br>{label(name, lang)}:<br>{value} {shown}".rstrip()
     fig.add_annotation(
         x=-4.1,
         y=-3.2,
@@ -287,7 +291,7 @@ def rings(
     )
     fig.update_xaxes(visible=False, range=[-5.0, 6.8], scaleanchor="y")
     fig.update_yaxes(visible=False, range=[-4.3, 4.3])
-    _base(fig, 460 if big else 420, big)
+    _base(fig, 460 if big else 420, big, lang)
     fig.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10}, hovermode=False)
     items = ", ".join(
         f"{t(f'level.{lv}', lang)} "
@@ -330,12 +334,13 @@ def bands(
     if diff:
         fig.add_hline(y=0, line={"color": "#343a40", "width": 1})
     title = label(outcome, lang)
-    unit = "%-pt" if diff and outcome in SHARES else ("%" if outcome in SHARES else "")
-    axis = f"{'Δ ' if diff else ''}{title}{f' ({unit})' if unit else ''}"
+    shown = unit(outcome, lang, diff)
+    prefix = t("compare.diff_axis", lang) + " " if diff else ""
+    axis = f"{prefix}{title}{f' ({shown})' if shown else ''}"
     # a long outcome name on one rotated line is taller than the plot and gets cut off
     fig.update_yaxes(title_text="<br>".join(textwrap.wrap(axis, 24)), automargin=True)
     fig.update_xaxes(title_text=t("common.week", lang))
-    _base(fig, 340)
+    _base(fig, 340, lang=lang)
     items = ", ".join(
         f"{name} {_fmt_signed(outcome, _tail(s), lang, diff)}" for name, s in stats.items()
     )
@@ -348,8 +353,7 @@ def _tail(stats: pd.DataFrame) -> float:
 
 
 def _fmt_signed(outcome: str, value: float, lang: str, signed: bool) -> str:
-    text = fmt(outcome, value, lang)
-    return ("+" + text) if signed and value > 0 else text
+    return fmt(outcome, value, lang, diff=signed)
 
 
 def kwadrant(grid: pd.DataFrame, outcome: str, lang: str) -> tuple[go.Figure, str]:
@@ -374,7 +378,7 @@ def kwadrant(grid: pd.DataFrame, outcome: str, lang: str) -> tuple[go.Figure, st
     k = scale(outcome)
     lo, hi = grid["value"].min() * k, grid["value"].max() * k
     # blue is good and red is bad whichever way the outcome points
-    colorscale = "RdYlBu" if BETTER.get(outcome, -1) > 0 else "RdYlBu_r"
+    colorscale = "RdYlBu" if sign(outcome) > 0 else "RdYlBu_r"
     for row, climate in enumerate(TYPES, start=1):
         for col, region in enumerate(TYPES, start=1):
             sub = grid[(grid.region_type == region) & (grid.political_climate_type == climate)]
@@ -420,7 +424,7 @@ def kwadrant(grid: pd.DataFrame, outcome: str, lang: str) -> tuple[go.Figure, st
             )
     fig.update_xaxes(title_text=t("level.professional", lang), row=3)
     fig.update_yaxes(title_text=t("level.organisation", lang), col=1)
-    _base(fig, 720)
+    _base(fig, 720, lang=lang)
     fig.update_layout(hovermode="closest", margin={"l": 110, "r": 150, "t": 50, "b": 70})
     best = grid.loc[grid["value"].idxmin()]
     worst = grid.loc[grid["value"].idxmax()]
@@ -482,7 +486,8 @@ def sensitivity(table: pd.DataFrame, method: str, lang: str) -> tuple[go.Figure,
             )
         )
     fig.update_layout(barmode="group")
-    _base(fig, max(320, 36 * len(table) + 120))
+    fig.update_xaxes(title_text=t(f"sensitivity.axis.{method}", lang))
+    _base(fig, max(320, 36 * len(table) + 120), lang=lang)
     fig.update_layout(hovermode="closest", margin={"l": 220, "r": 20, "t": 20, "b": 60})
     top = table.sort_values(order, ascending=False).head(3)
     items = ", ".join(
@@ -517,7 +522,7 @@ def scores_bar(scores: pd.DataFrame, chosen: str, lang: str, top: int = 5) -> go
     )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(range=[0, 110], title_text="score")
-    _base(fig, 90 + 60 * len(best), big=True)
+    _base(fig, 90 + 60 * len(best), big=True, lang=lang)
     fig.update_layout(margin={"l": 20, "r": 20, "t": 10, "b": 60}, hovermode=False)
     fig.update_yaxes(automargin=True)
     return fig

@@ -7,6 +7,7 @@ from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import components as ui
 from dashboard import figures
+from dashboard.context import context
 from dashboard.i18n import clean_lang, t
 from dashboard.outcomes import label
 from dashboard.stored import sensitivity_tables
@@ -49,8 +50,6 @@ def view(tables: dict, method, outcome, lang: str):
 
 def layout(lang: str = "nl", method: str | None = None, outcome: str | None = None, **_q):
     """The Sensitivity page (an explanatory empty state when nothing is stored)."""
-    from dashboard.app import context
-
     lang = clean_lang(lang)
     ctx = context()
     tables = sensitivity_tables(ctx.sweep_dir)
