@@ -33,27 +33,38 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 
 
-def slowed_model(delay: float, from_seed: int = 10):
+class SlowModel:
     """The real model with a pause after every week, so progress and Cancel can be watched.
 
     Only seeds from ``from_seed`` up are slowed: the default scenarios (seed 1) that start-up
     and page loads compute run at full speed, and the tests that watch a run pick seed >= 10.
+    It runs in the dashboard's pool processes, so it is a picklable object, and it records
+    every run it makes in a log file that the tests read (``calls``).
     """
-    from experiments.single import run_scenario
 
-    def simulate(scenario, seed, weeks=None, on_week=None):
-        simulate.calls.append((scenario.name, seed))
+    def __init__(self, delay: float, log: Path, from_seed: int = 10):
+        self.delay = delay
+        self.log = Path(log)
+        self.from_seed = from_seed
+
+    def __call__(self, scenario, seed, weeks=None, on_week=None):
+        from experiments.single import run_scenario
+
+        with self.log.open("a") as out:
+            out.write(f"{scenario.name},{seed}\n")
 
         def tick(week, total):
-            if seed >= from_seed:
-                time.sleep(delay)
+            if seed >= self.from_seed:
+                time.sleep(self.delay)
             if on_week:
                 on_week(week, total)
 
         return run_scenario(scenario, seed=seed, weeks=weeks, on_week=tick)
 
-    simulate.calls = []  # every model run the app asked for, in order
-    return simulate
+    @property
+    def calls(self) -> list[str]:
+        """Every model run the app asked for, in order."""
+        return self.log.read_text().splitlines() if self.log.exists() else []
 
 
 def _coat_runs(rng, scenario: str, prefix: str, reps: int, fits: str, level: float):
@@ -62,7 +73,16 @@ def _coat_runs(rng, scenario: str, prefix: str, reps: int, fits: str, level: flo
     for i, coat in enumerate(all_coats()):
         for rep in range(reps):
             run_id = f"{prefix}{i:02d}{rep}"
-            design.append({"run_id": run_id, "scenario": scenario, **coat})
+            design.append(
+                {
+                    "run_id": run_id,
+                    "design_kind": "kwadrant",
+                    "scenario": scenario,
+                    "sample_row": i,
+                    "replication": rep,
+                    **coat,
+                }
+            )
             k = sum(v == fits for v in coat.values())
             runs.append(
                 {
@@ -89,6 +109,9 @@ def write_store(root: Path) -> Path:
     design, runs = design + more_design, runs + more_runs
     pd.DataFrame(design).to_parquet(kw / "design.parquet")
     pd.DataFrame(runs).to_parquet(kw / "runs" / "part-a.parquet")
+    (kw / "parts").mkdir()  # the weekly rows: a run counts as done when it has them
+    weekly = pd.DataFrame(runs).assign(week=1)
+    weekly.to_parquet(kw / "parts" / "part-a.parquet")
     names = ["caseload_norm", "procesregie_capacity_share", "pooled_funding", "information_sharing"]
     sobol = root / "sobol" / "results"
     sobol.mkdir(parents=True)
@@ -129,7 +152,7 @@ def live_url(tmp_path_factory, store_dir):
 
     from dashboard.app import create_app
 
-    model = slowed_model(0.03)
+    model = SlowModel(0.03, tmp_path_factory.mktemp("log") / "calls.txt")
     app = create_app(
         simulate=model,
         cache_dir=tmp_path_factory.mktemp("cache"),
@@ -144,6 +167,7 @@ def live_url(tmp_path_factory, store_dir):
     url.model = model
     yield url
     server.shutdown()
+    app.server.extensions["mpgsim"].jobs.close()
 
 
 @pytest.fixture(scope="session")
