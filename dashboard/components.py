@@ -7,6 +7,7 @@ a caption that says what it shows, plus an expandable table of the figures behin
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import dash_bootstrap_components as dbc
@@ -263,8 +264,7 @@ def lever_step(name: str) -> float:
     p = PARAMETERS[name]
     if p.kind == "int":
         return 1
-    span = p.high - p.low
-    return 0.01 if span <= 2 else 0.1 if span <= 20 else 1
+    return 10 ** math.floor(math.log10((p.high - p.low) / 100))
 
 
 def lever_value(name: str, value, lang: str) -> str:
@@ -275,8 +275,7 @@ def lever_value(name: str, value, lang: str) -> str:
     if p.unit.startswith("share"):
         pct = value * 100
         return number(pct, lang, 0 if abs(pct - round(pct)) < 0.05 else 1) + "%"
-    step = lever_step(name)
-    places = 0 if step >= 1 else 2 if step < 0.1 else 1
+    places = max(0, -round(math.log10(lever_step(name))))
     text = number(value, lang, places)
     unit = param_unit(name, lang)
     return text if unit in ("0-1", "") else f"{text} {unit}"

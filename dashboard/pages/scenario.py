@@ -8,6 +8,7 @@ cached runs come back instantly, new ones in the job pool with progress and Canc
 
 from __future__ import annotations
 
+import math
 import uuid
 
 import dash_bootstrap_components as dbc
@@ -503,9 +504,9 @@ def register_callbacks(app, ctx) -> None:
             state = state_from_values(list(values[:-1]))
         except ConfigError as exc:
             nothing = [no_update] * 4
-            return *nothing, t("common.error", lang, message=explain(exc, lang)), True, shown
+            return *nothing, t("common.error", lang, message=explain(exc, lang)), True, *shown
         link = query_string(to_query(state, lang))
-        return link, state_id(state), link, compare_href(state, lang), "", False, shown
+        return link, state_id(state), link, compare_href(state, lang), "", False, *shown
 
     # replaceState, not a Location update: a Location change would re-render the whole page
     app.clientside_callback(
@@ -604,7 +605,12 @@ def register_callbacks(app, ctx) -> None:
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A value a readout can show (a crafted request may send 10**400 or NaN)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return (
+        abs(value) < 1e12 if isinstance(value, int) else math.isfinite(value) and abs(value) < 1e12
+    )
 
 
 def _state_items(state: ScenarioState) -> dict:
