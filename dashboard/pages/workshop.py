@@ -391,9 +391,9 @@ def register_callbacks(app, ctx) -> None:
         return cleared(clean_lang(lang))
 
     app.clientside_callback(
-        """function(step, case, lang) {
+        """function(step, mix, lang) {
             const q = new URLSearchParams();
-            if (case) { q.set('case', case); }
+            if (mix) { q.set('case', mix); }
             if (step && step > 2) { q.set('step', step); }
             if (lang === 'en') { q.set('lang', 'en'); }
             window.history.replaceState(null, '', '/workshop?' + q.toString());
