@@ -208,10 +208,11 @@ def lever_slider(id_: str, name: str, value, reference, lang: str) -> html.Div:
                         lever_value(name, value, lang),
                         id=f"{id_}-value",
                         htmlFor=id_,
-                        className="small fw-semibold ms-auto text-nowrap ps-2",
+                        className="small fw-semibold ms-auto text-nowrap",
                     ),
                 ],
-                className="d-flex align-items-baseline",
+                # a long label and a long value each keep their own line instead of overflowing
+                className="d-flex flex-wrap align-items-baseline column-gap-2",
             ),
             dbc.Input(
                 id=id_,
@@ -231,7 +232,7 @@ def lever_slider(id_: str, name: str, value, reference, lang: str) -> html.Div:
                     "common.reference_value",
                     lang,
                     value=lever_value(name, reference, lang),
-                    low=lever_value(name, p.low, lang),
+                    low=lever_value(name, p.low, lang, bare=True),
                     high=lever_value(name, p.high, lang),
                 ),
             ),
@@ -267,18 +268,23 @@ def lever_step(name: str) -> float:
     return 10 ** math.floor(math.log10((p.high - p.low) / 100))
 
 
-def lever_value(name: str, value, lang: str) -> str:
-    """A lever value as text with its unit: "35%", "9 gezinnen per fte", "0,55"."""
+def lever_value(name: str, value, lang: str, bare: bool = False) -> str:
+    """A lever value as text with its unit: "35%", "9 gezinnen per fte", "0,55".
+
+    ``bare`` leaves the unit off (the low end of a range whose high end names it).
+    """
     p = PARAMETERS[name]
     if value is None:
         return "–"
     if p.unit.startswith("share"):
         pct = value * 100
-        return number(pct, lang, 0 if abs(pct - round(pct)) < 0.05 else 1) + "%"
+        text = number(pct, lang, 0 if abs(pct - round(pct)) < 0.05 else 1)
+        return text if bare else text + "%"
     places = max(0, -round(math.log10(lever_step(name))))
     text = number(value, lang, places)
-    unit = param_unit(name, lang)
-    return text if unit in ("0-1", "") else f"{text} {unit}"
+    if bare or p.unit in ("0-1", ""):  # a 0-1 scale needs no unit after every value
+        return text
+    return f"{text} {param_unit(name, lang)}"
 
 
 def csv_button(prefix: str, lang: str, md: int = 4) -> dbc.Col:
@@ -295,10 +301,17 @@ def csv_button(prefix: str, lang: str, md: int = 4) -> dbc.Col:
     )
 
 
-def run_box(prefix: str, lang: str, run_label: str | None = None, big: bool = False):
+def run_box(
+    prefix: str,
+    lang: str,
+    run_label: str | None = None,
+    big: bool = False,
+    status: str | None = None,
+):
     """Run and Cancel buttons, a progress bar and a live status line, in little space.
 
-    The job id and the poll timer travel with it; see :mod:`dashboard.progress`.
+    The job id and the poll timer travel with it; see :mod:`dashboard.progress`. ``status``
+    is the first status line (for a page that opens with its result already shown).
     """
     size = "lg" if big else "sm"
     extra = " btn-xl" if big else ""
@@ -328,7 +341,7 @@ def run_box(prefix: str, lang: str, run_label: str | None = None, big: bool = Fa
                     ),
                     html.Progress(
                         id=f"{prefix}-progress",
-                        value="0",
+                        value="100" if status else "0",
                         max="100",
                         className="flex-grow-1 ms-3 run-progress",
                         **{"aria-label": t("common.progress", lang)},
@@ -337,7 +350,7 @@ def run_box(prefix: str, lang: str, run_label: str | None = None, big: bool = Fa
                 className="d-flex align-items-center",
             ),
             html.Div(
-                html.Span(t("common.idle", lang), id=f"{prefix}-status"),
+                html.Span(status or t("common.idle", lang), id=f"{prefix}-status"),
                 className="mt-1 " + ("fs-5" if big else "small"),
                 role="status",
                 **{"aria-live": "polite"},

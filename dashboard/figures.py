@@ -129,14 +129,19 @@ def timeseries(
         )
     fig.update_xaxes(title_text=t("common.week", lang))
     fig.update_yaxes(
-        title_text=t(f"panel.axis.{panel.axis}", lang), rangemode="tozero", secondary_y=False
+        title_text=axis_title(t(f"panel.axis.{panel.axis}", lang)),
+        rangemode="tozero",
+        secondary_y=False,
     )
     if second:
+        # own round ticks: ticks synced to the left axis read 0,294 and 231,2
         fig.update_yaxes(
-            title_text=t(f"panel.axis.{panel.secondary_axis}", lang),
+            title_text=axis_title(t(f"panel.axis.{panel.secondary_axis}", lang)),
             rangemode="tozero",
             secondary_y=True,
             showgrid=False,
+            tickmode="auto",
+            nticks=6,
         )
     _base(fig, 400 if big else 340, big, lang)
     fig.update_layout(margin={"b": 90 if big else 80})
@@ -150,6 +155,14 @@ def timeseries(
         )
         caption += t("panel.caption_ref", lang, items=ref_items)
     return fig, caption
+
+
+def axis_title(text: str, width: int = 22) -> str:
+    """An axis title in lines of at most ``width`` characters.
+
+    One rotated line longer than the plot is taller than the plot and gets cut off.
+    """
+    return "<br>".join(textwrap.wrap(text, width)) or text
 
 
 #: weekly counts turned into yearly rates jump from week to week; charts show a 4-week mean
@@ -242,7 +255,8 @@ def rings(
         if name in table.columns:
             shown = unit(name, lang)
             value = fmt(name, table[name].iloc[-1], lang)
-            up += f"<br>{label(name, lang)}:<br>{value} {shown}".rstrip()
+            name_lines = "<br>".join(textwrap.wrap(f"{label(name, lang)}:", 16))
+            up += f"<br>{name_lines}<br>{value} {shown}".rstrip()
     fig.add_annotation(
         x=-4.1,
         y=-3.2,
@@ -281,9 +295,10 @@ def rings(
         showarrow=False,
         font={**FONT, "size": 15 if big else 13},
     )
-    fig.add_annotation(
-        x=5.2,
+    fig.add_annotation(  # right of the arrow, never over it
+        x=4.35,
         y=0,
+        xanchor="left",
         text=up,
         showarrow=False,
         align="left",
@@ -335,10 +350,11 @@ def bands(
         fig.add_hline(y=0, line={"color": "#343a40", "width": 1})
     title = label(outcome, lang)
     shown = unit(outcome, lang, diff)
-    prefix = t("compare.diff_axis", lang) + " " if diff else ""
-    axis = f"{prefix}{title}{f' ({shown})' if shown else ''}"
-    # a long outcome name on one rotated line is taller than the plot and gets cut off
-    fig.update_yaxes(title_text="<br>".join(textwrap.wrap(axis, 24)), automargin=True)
+    # the card's title names the outcome; a long name leaves the axis to say what it counts
+    axis = f"{title} ({shown})" if shown and len(title) + len(shown) <= 36 else shown or title
+    if diff:
+        axis = f"{t('compare.diff_axis', lang)} ({axis})"
+    fig.update_yaxes(title_text=axis_title(axis), automargin=True)
     fig.update_xaxes(title_text=t("common.week", lang))
     _base(fig, 340, lang=lang)
     items = ", ".join(
@@ -487,6 +503,7 @@ def sensitivity(table: pd.DataFrame, method: str, lang: str) -> tuple[go.Figure,
         )
     fig.update_layout(barmode="group")
     fig.update_xaxes(title_text=t(f"sensitivity.axis.{method}", lang))
+    fig.update_yaxes(title_text=t("sensitivity.parameter", lang))
     _base(fig, max(320, 36 * len(table) + 120), lang=lang)
     fig.update_layout(hovermode="closest", margin={"l": 220, "r": 20, "t": 20, "b": 60})
     top = table.sort_values(order, ascending=False).head(3)
@@ -500,7 +517,7 @@ def sensitivity(table: pd.DataFrame, method: str, lang: str) -> tuple[go.Figure,
 def _param_label(name: str, lang: str) -> str:
     key = f"param.{name}.label"
     text = t(key, lang)
-    return name if text == key else text
+    return name.replace("_", " ") if text == key else text
 
 
 def scores_bar(scores: pd.DataFrame, chosen: str, lang: str, top: int = 5) -> go.Figure:

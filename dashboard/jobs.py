@@ -65,6 +65,7 @@ class JobStatus:
     keys: list[str] = field(default_factory=list)
     error: str = ""
     meta: dict = field(default_factory=dict)
+    seconds: float = 0.0  # since the job was submitted
 
 
 def is_job(value: Any) -> bool:
@@ -159,6 +160,7 @@ class JobPool:
         if meta is None:
             return JobStatus("unknown")
         total, extra = meta["total"], meta["meta"]
+        seconds = time.time() - meta["created"]
         done = int(self.cache.get(f"job:{job}:done", 0))
         if self.cache.get(f"job:{job}:cancel"):
             return JobStatus("cancelled", done, total, meta=extra)
@@ -168,7 +170,7 @@ class JobPool:
         if done >= total:
             keys = [self.cache.get(f"job:{job}:{i}") for i in range(total)]
             if all(is_key(k) for k in keys):
-                return JobStatus("done", done, total, 1.0, keys, meta=extra)
+                return JobStatus("done", done, total, 1.0, keys, meta=extra, seconds=seconds)
         week = self.cache.get(f"job:{job}:week")
         part = week[0] / week[1] if week and done < total else 0.0
         fraction = min((done + part) / max(total, 1), 0.99)

@@ -150,6 +150,8 @@ def fmt(name: str, value: float | None, lang: str = "nl", diff: bool = False) ->
         return text if diff else f"{text} {t('unit.score_of', lang)}"
     if k == "money":
         return "€ " + number(value, lang, 0, signed=diff)
+    if k in ("count", "cumulative") and float(value).is_integer():
+        return number(value, lang, 0, signed=diff)  # 87 signals, not 87,0
     return number(value, lang, decimals_for(value), signed=diff)
 
 

@@ -102,7 +102,10 @@ def layout(lang: str = "nl", reps: str = str(DEFAULT_REPS), seed: str = "1", **q
             dbc.Row(
                 [
                     dbc.Col(
-                        _slot_card(s, states[s], s in used, lang), md=6, xl=3, class_name="mb-3"
+                        # two by two: four across cut the family mix names off
+                        _slot_card(s, states[s], s in used, lang),
+                        md=6,
+                        class_name="mb-3",
                     )
                     for s in SLOTS
                 ]
@@ -163,7 +166,7 @@ def layout(lang: str = "nl", reps: str = str(DEFAULT_REPS), seed: str = "1", **q
                             ),
                             dbc.Col(
                                 [
-                                    ui.run_box(P, lang),
+                                    ui.run_box(P, lang, status=_status(result, used, lang)),
                                     dbc.Button(
                                         t("common.download_csv_nl", lang),
                                         id=f"{P}-csv-nl",
@@ -188,6 +191,13 @@ def layout(lang: str = "nl", reps: str = str(DEFAULT_REPS), seed: str = "1", **q
         query=page_query(states, used, reps_v, seed_v, "nl"),
         wide=True,
     )
+
+
+def _status(result: dict | None, used: list[str], lang: str) -> str | None:
+    """The first status line when the page opens with its comparison already computed."""
+    if result is None:
+        return None
+    return t("common.done", lang, what=f"{', '.join(used)}, {t('common.from_cache', lang)}")
 
 
 def _slot_card(slot: str, state: ScenarioState, used: bool, lang: str) -> dbc.Card:

@@ -16,7 +16,14 @@ from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import components as ui
 from dashboard import figures, progress
-from dashboard.analysis import coat_means, coat_runs, coat_tasks, state_tasks
+from dashboard.analysis import (
+    all_coats,
+    coat_id,
+    coat_means,
+    coat_runs,
+    coat_tasks,
+    state_tasks,
+)
 from dashboard.context import context
 from dashboard.export import csv_text, file_name, send
 from dashboard.i18n import clean_lang, t
@@ -115,6 +122,13 @@ def layout(lang: str = "nl", mix: str | None = None, outcome: str | None = None,
                     [
                         html.H2(t("kwadrant.details", lang), className="h5"),
                         html.P(t("kwadrant.details_help", lang), className="small"),
+                        ui.select(
+                            f"{P}-coat",
+                            t("kwadrant.coat_order", lang),
+                            coat_options(lang),
+                            coat_id(all_coats()[0]),
+                            size="sm",
+                        ),
                         ui.run_box(f"{P}-d", lang, run_label=t("kwadrant.details_run", lang)),
                         html.Div(id=f"{P}-detail"),
                     ]
@@ -181,7 +195,7 @@ def body(ctx, mix: str, outcome: str, lang: str):
                 html.Tr(
                     [
                         html.Th(t("kwadrant.rank", lang)),
-                        html.Th(t("kwadrant.coat", lang)),
+                        html.Th(t("kwadrant.coat_order", lang)),
                         html.Th(label(outcome, lang)),
                         html.Th(""),
                     ]
@@ -201,6 +215,22 @@ def body(ctx, mix: str, outcome: str, lang: str):
             table,
         ]
     )
+
+
+def coat_options(lang: str) -> list[tuple[str, str]]:
+    """The 81 coats as choices of the details picker: the keyboard's way to a cell."""
+    return [(coat_id(c), figures.coat_text(c, lang)) for c in all_coats()]
+
+
+def coat_of(value) -> dict[str, str] | None:
+    """The coat of a picker value such as ``vasthoudend|balancerend|...``, or None."""
+    if not isinstance(value, str) or value.count("|") != len(LEVELS) - 1:
+        return None
+    try:
+        types = [check_choice(lv, v, TYPES) for lv, v in zip(LEVELS, value.split("|"), strict=True)]
+    except ConfigError:
+        return None
+    return dict(zip(TYPE_COLUMNS, types, strict=True))
 
 
 def cell_of(click) -> dict[str, str] | None:
@@ -317,29 +347,39 @@ def register_callbacks(app, ctx) -> None:
 
     @app.callback(
         Output(f"{P}-detail", "children", allow_duplicate=True),
+        Output(f"{P}-coat", "value"),
         *progress.ui_outputs(f"{P}-d"),
         Input(f"{P}-graph", "clickData"),
+        Input(f"{P}-d-run", "n_clicks"),
+        State(f"{P}-coat", "value"),
         State(f"{P}-mix", "value"),
         State(f"{P}-outcome", "value"),
         State(f"{P}-lang", "data"),
         prevent_initial_call=True,
     )
-    def open_cell(click, mix, outcome, lang):
+    def open_cell(click, _n, picked, mix, outcome, lang):
+        # a click on a cell picks that coat; the Details button opens the picked coat
+        from dash import ctx as dash_ctx
+
         lang = clean_lang(lang)
-        coat = cell_of(click)
+        clicked = dash_ctx.triggered_id == f"{P}-graph"
+        coat = cell_of(click) if clicked else coat_of(picked)
         if coat is None or mix not in mixes() or outcome not in HEADLINE:
-            return no_update, *progress.stopped(t("kwadrant.no_cell", lang))
+            return no_update, no_update, *progress.stopped(t("kwadrant.no_cell", lang))
+        return details(coat, mix, outcome, lang)
+
+    def details(coat, mix, outcome, lang):
         state = _coat_state(mix, coat)
         tasks = state_tasks(state)
         keys = [ctx.runner.key(task.scenario(), task.seed, task.weeks) for task in tasks]
+        picked = coat_id(coat)
         if all(ctx.runner.has(k) for k in keys):
             view = detail_view(ctx, mix, coat, outcome, lang, keys)
-            return view, *progress.instant(
-                t("common.done", lang, what=figures.coat_text(coat, lang))
-            )
+            done = t("common.done", lang, what=figures.coat_text(coat, lang))
+            return view, picked, *progress.instant(done)
         meta = {"mix": mix, "coat": coat, "outcome": outcome}
         job = ctx.jobs.submit(tasks, meta=meta)
-        return detail_view(ctx, mix, coat, outcome, lang, []), *progress.started(job, lang)
+        return detail_view(ctx, mix, coat, outcome, lang, []), picked, *progress.started(job, lang)
 
     def finish_detail(status, lang):
         meta = status.meta

@@ -63,7 +63,7 @@ def layout(lang: str = "nl", code: str | None = None, **_q):
         dbc.CardBody(
             [
                 html.H2(t("room.open_title", lang), className="h3"),
-                ui.select(f"{P}-case", t("workshop.step1", lang), options, options[0][0]),
+                ui.select(f"{P}-case", t("room.case", lang), options, options[0][0]),
                 dbc.Button(t("room.open", lang), id=f"{P}-open", color="primary", size="lg"),
                 html.P(id=f"{P}-open-message", className="text-danger mt-2", role="alert"),
             ]
@@ -159,7 +159,11 @@ def votes_view(ctx, code: str, lang: str):
             dbc.Col(
                 [
                     html.H3(t(f"level.{level}", lang), className="h5"),
-                    html.Table(html.Tbody(rows), className="table table-sm fs-5 mb-0"),
+                    html.Table(
+                        html.Tbody(rows),
+                        className="table table-sm fs-5 mb-0",
+                        id=f"{P}-level-{level}",
+                    ),
                 ],
                 md=6,
                 xl=3,

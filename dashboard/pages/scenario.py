@@ -22,6 +22,7 @@ from dashboard.context import context
 from dashboard.export import csv_text, file_name, send
 from dashboard.i18n import LANGS, clean_lang, t
 from dashboard.messages import explain, ignored_notice
+from dashboard.numbers import number
 from dashboard.outcomes import PANELS, fmt, label, present, tail_mean
 from dashboard.runs import is_key
 from dashboard.state import (
@@ -132,7 +133,12 @@ def layout(lang: str = "nl", **query) -> html.Div:
             dcc.Download(id=f"{P}-download"),
             dbc.Row(
                 [
-                    dbc.Col(_controls(state, lang, link), lg=4, xl=3, class_name="controls-col"),
+                    dbc.Col(
+                        _controls(state, lang, link, _status(result, lang)),
+                        lg=4,
+                        xl=3,
+                        class_name="controls-col",
+                    ),
                     dbc.Col(
                         [
                             dbc.Alert(
@@ -158,7 +164,15 @@ def layout(lang: str = "nl", **query) -> html.Div:
     )
 
 
-def _controls(state: ScenarioState, lang: str, link: str) -> html.Div:
+def _status(result: dict | None, lang: str) -> str | None:
+    """The first status line: what the shown charts are, when the page opens with them."""
+    if result is None:
+        return None
+    how = t("common.from_cache", lang)
+    return t("common.done", lang, what=f"{result['summary'][lang]}, {how}")
+
+
+def _controls(state: ScenarioState, lang: str, link: str, status: str | None) -> html.Div:
     types = dict(state.types)
     levers = dict(state.levers)
     reference = mix_defaults(state.mix)["levers"]
@@ -191,7 +205,9 @@ def _controls(state: ScenarioState, lang: str, link: str) -> html.Div:
     return html.Div(
         [
             dbc.Card(
-                dbc.CardBody([ui.run_box(P, lang), _run_settings(state, lang, link)]),
+                dbc.CardBody(
+                    [ui.run_box(P, lang, status=status), _run_settings(state, lang, link)]
+                ),
                 class_name="mb-2 run-card",
             ),
             ui.select(
@@ -282,7 +298,6 @@ def _run_settings(state: ScenarioState, lang: str, link: str) -> html.Details:
             ),
         ],
         className="mt-2",
-        open=True,
     )
 
 
@@ -312,7 +327,8 @@ def result_record(state: ScenarioState, keys: list[str]) -> dict:
         "types": dict(state.types),
         "seed": state.seed,
         "state": state_id(state),
-        "summary": {lang: ui.state_summary(state, lang) for lang in LANGS},
+        # the status line stays short: the coat is on the controls and in the rings beside it
+        "summary": {lang: f"{ui.mix_label(state.mix, lang)} · seed {state.seed}" for lang in LANGS},
     }
 
 
@@ -552,8 +568,7 @@ def register_callbacks(app, ctx) -> None:
         ctx.jobs.cancel(job)  # a newer request supersedes a running one
         record = cached_result(ctx, state)
         if record is not None:
-            how = t("common.from_cache", lang)
-            done = t("common.done", lang, what=f"{record['summary'][lang]}, {how}")
+            done = _status(record, lang)
             if isinstance(current, dict) and current.get("state") == record["state"]:
                 return no_update, "", False, *progress.instant(done)
             return record, "", False, *progress.instant(done)
@@ -566,7 +581,7 @@ def register_callbacks(app, ctx) -> None:
         if state is None:
             return no_update, t("common.expired", lang)
         record = result_record(state, status.keys)
-        how = t("common.computed", lang)
+        how = t("common.computed", lang, seconds=number(status.seconds, lang, 1))
         return record, t("common.done", lang, what=f"{record['summary'][lang]}, {how}")
 
     progress.register(app, ctx, P, Output(f"{P}-result", "data"), finish)

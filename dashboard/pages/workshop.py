@@ -349,17 +349,23 @@ def how_sure(scores, mine, lang: str) -> str:
 
 def register_callbacks(app, ctx) -> None:
     """Changing the case or coat clears later steps; show the coat; reveal the best coat."""
+    R = f"{P}-rv"
     later = [
         Output(f"{P}-result", "data", allow_duplicate=True),
         Output(f"{P}-outcome", "children", allow_duplicate=True),
         Output(f"{P}-reveal-body", "children", allow_duplicate=True),
         Output(f"{P}-step", "data", allow_duplicate=True),
         *progress.ui_outputs(P),
+        *progress.ui_outputs(R),
     ]
+    jobs = [State(f"{P}-job", "data"), State(f"{R}-job", "data")]
 
-    def cleared(lang):
-        # a job for the old case or coat must not land on the new one
-        return None, None, None, 2, *progress.stopped(t("common.idle", lang))
+    def cleared(lang, show_job, reveal_job):
+        # a job for the old case or coat (its run or its reveal) must not land on the new one
+        ctx.jobs.cancel(show_job)
+        ctx.jobs.cancel(reveal_job)
+        idle = progress.stopped(t("common.idle", lang))
+        return None, None, None, 2, *idle, *idle
 
     @app.callback(
         Output(f"{P}-story", "children"),
@@ -367,28 +373,26 @@ def register_callbacks(app, ctx) -> None:
         *later,
         Input(f"{P}-case", "value"),
         State(f"{P}-lang", "data"),
-        State(f"{P}-job", "data"),
+        *jobs,
         prevent_initial_call=True,
     )
-    def pick_case(case, lang, job):
+    def pick_case(case, lang, show_job, reveal_job):
         lang = clean_lang(lang)
         if case not in case_options():
             return [no_update] * (1 + len(LEVELS) + len(later))
-        ctx.jobs.cancel(job)
         types = [mix_defaults(case)["types"][lv] for lv in LEVELS]
-        return _story(case, lang), *types, *cleared(lang)
+        return _story(case, lang), *types, *cleared(lang, show_job, reveal_job)
 
     @app.callback(
         *later,
         *[Input(f"{P}-type-{lv}", "value") for lv in LEVELS],
         State(f"{P}-lang", "data"),
-        State(f"{P}-job", "data"),
+        *jobs,
         prevent_initial_call=True,
     )
     def pick_coat(*values):
-        *_types, lang, job = values
-        ctx.jobs.cancel(job)
-        return cleared(clean_lang(lang))
+        *_types, lang, show_job, reveal_job = values
+        return cleared(clean_lang(lang), show_job, reveal_job)
 
     app.clientside_callback(
         """function(step, mix, lang) {
@@ -450,8 +454,6 @@ def register_callbacks(app, ctx) -> None:
         if not isinstance(record, dict):
             return None, no_update
         return outcome_view(ctx, record, clean_lang(lang)), 3
-
-    R = f"{P}-rv"
 
     @app.callback(
         Output(f"{P}-reveal-body", "children", allow_duplicate=True),
