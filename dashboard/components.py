@@ -242,6 +242,28 @@ def lever_slider(id_: str, name: str, value, reference, lang: str) -> html.Div:
     )
 
 
+def slider_number(value):
+    """A slider sends its value as text ("0.35"); anything else is checked as it is."""
+    if isinstance(value, str) and len(value) <= 32:
+        try:
+            number_ = float(value)
+        except ValueError:
+            return value
+        return int(number_) if number_.is_integer() else number_
+    return value
+
+
+def readout(name: str, raw, lang: str) -> str:
+    """The text beside a lever for a raw slider value ("–" for what no slider can send)."""
+    value = slider_number(raw)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "–"
+    # a crafted request may send 10**400 or NaN; those never reach the number formatting
+    if isinstance(value, float) and not math.isfinite(value):
+        return "–"
+    return lever_value(name, value, lang) if abs(value) < 1e12 else "–"
+
+
 def param_label(name: str, lang: str) -> str:
     """A parameter's readable name (its declared name when the catalogs lack it)."""
     key = f"param.{name}.label"

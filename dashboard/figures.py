@@ -398,18 +398,16 @@ def kwadrant(grid: pd.DataFrame, outcome: str, lang: str) -> tuple[go.Figure, st
     for row, climate in enumerate(TYPES, start=1):
         for col, region in enumerate(TYPES, start=1):
             sub = grid[(grid.region_type == region) & (grid.political_climate_type == climate)]
-            z, text, custom = [], [], []
+            z, text = [], []
             for org in TYPES:
-                zr, tr, cr = [], [], []
+                zr, tr = [], []
                 for prof in TYPES:
                     cell = sub[(sub.professional_type == prof) & (sub.organisation_type == org)]
                     v = float(cell["value"].iloc[0]) if len(cell) else math.nan
                     zr.append(v * k)
                     tr.append(fmt(outcome, v, lang))
-                    cr.append([prof, org, region, climate])
                 z.append(zr)
                 text.append(tr)
-                custom.append(cr)
             fig.add_trace(
                 go.Heatmap(
                     z=z,
@@ -417,7 +415,6 @@ def kwadrant(grid: pd.DataFrame, outcome: str, lang: str) -> tuple[go.Figure, st
                     y=short,
                     text=text,
                     texttemplate="%{text}",
-                    customdata=custom,
                     zmin=lo,
                     zmax=hi,
                     colorscale=colorscale,
@@ -454,6 +451,27 @@ def kwadrant(grid: pd.DataFrame, outcome: str, lang: str) -> tuple[go.Figure, st
         high_value=fmt(outcome, worst["value"], lang),
     )
     return fig, caption
+
+
+def kwadrant_cell(curve, x, y, lang: str) -> dict[str, str] | None:
+    """The coat of a cell of :func:`kwadrant`: from its trace number and its axis labels.
+
+    Trace ``3 * row + col`` is the map of climate ``row`` and region ``col`` (in TYPES order);
+    inside it, x names the professional's type and y the organisation's, as shown in ``lang``.
+    A click reports only these, so this is the one place that turns them back into a coat.
+    """
+    names = {t(f"type.{ty}", lang): ty for ty in TYPES}
+    if not (isinstance(curve, int) and 0 <= curve < len(TYPES) ** 2):
+        return None
+    if not (isinstance(x, str) and isinstance(y, str) and x in names and y in names):
+        return None
+    climate, region = divmod(curve, len(TYPES))
+    return {
+        "professional_type": names[x],
+        "organisation_type": names[y],
+        "region_type": TYPES[region],
+        "political_climate_type": TYPES[climate],
+    }
 
 
 def coat_text(row: Mapping[str, str], lang: str) -> str:

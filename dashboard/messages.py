@@ -22,11 +22,12 @@ QUERY_FIELDS |= {"region": "region_type", "climate": "political_climate_type"}
 def field_label(field: str, lang: str) -> str:
     """What the page calls ``field`` (a parameter's label, a level, or the field itself)."""
     field = QUERY_FIELDS.get(field, field)
+    # a type is picked under its level's name ("Professional"), so the message uses that name
+    if field.endswith("_type") and has(f"level.{field[:-5]}", "nl"):
+        return t(f"level.{field[:-5]}", lang)
     for key in (f"param.{field}.label", f"field.{field}"):
         if has(key, "nl"):
             return t(key, lang)
-    if field.endswith("_type") and has(f"level.{field[:-5]}", "nl"):
-        return t(f"level.{field[:-5]}", lang)
     return field
 
 
@@ -37,13 +38,12 @@ def allowed(field: str, lang: str) -> str:
     if param is not None and param.kind == "choice":
         return t("error.one_of", lang, items=", ".join(t(f"type.{x}", lang) for x in TYPES))
     if param is not None and param.low is not None:
-        unit_key = f"unit.{param.unit}"
         return t(
             "error.range",
             lang,
             low=number(param.low, lang, _places(param.low)),
             high=number(param.high, lang, _places(param.high)),
-            unit=t(unit_key, lang) if has(unit_key, "nl") else param.unit,
+            unit=_unit(param, lang),
         )
     if field in RANGES:
         low, high = RANGES[field]
@@ -51,6 +51,15 @@ def allowed(field: str, lang: str) -> str:
     if field == "mix":
         return t("error.known_mix", lang)
     return t("error.see_help", lang)
+
+
+def _unit(param, lang: str) -> str:
+    """The unit after a range; a share is a fraction in a link, so say the percentages too."""
+    if param.unit.startswith("share"):
+        low, high = (number(v * 100, lang, 0) + "%" for v in (param.low, param.high))
+        return f"({low}–{high})"
+    unit_key = f"unit.{param.unit}"
+    return t(unit_key, lang) if has(unit_key, "nl") else param.unit
 
 
 def _places(value: float) -> int:

@@ -291,23 +291,12 @@ def parse_slots(values: list, seed) -> tuple[list[str], list[ScenarioState]]:
             continue
         if not isinstance(levers, dict):
             raise ConfigError(f"{slot}.levers", "?", "must be a table")
-        levers = {**levers, **dict(zip(KEY_LEVERS, map(_number, sliders), strict=True))}
+        levers = {**levers, **dict(zip(KEY_LEVERS, map(ui.slider_number, sliders), strict=True))}
         states.append(
             validate_state(mix, dict(zip(LEVELS, types, strict=True)), levers, seed, _weeks_of(mix))
         )
         names.append(slot)
     return names, states
-
-
-def _number(value):
-    """A slider sends its value as text; anything else is checked as it is."""
-    if isinstance(value, str) and len(value) <= 32:
-        try:
-            number = float(value)
-        except ValueError:
-            return value
-        return int(number) if number.is_integer() else number
-    return value
 
 
 def page_query(states: dict, used: list[str], reps: int, seed: int, lang: str) -> str:
@@ -454,6 +443,21 @@ def register_callbacks(app, ctx) -> None:
         return result, t("common.done", lang, what=", ".join(names))
 
     progress.register(app, ctx, P, Output(f"{P}-result", "data"), finish)
+
+    for slot in SLOTS:  # the value beside each slider follows it
+        p = f"{P}-{slot.lower()}"
+
+        @app.callback(
+            [Output(f"{p}-lever-{name}-value", "children") for name in KEY_LEVERS],
+            [Input(f"{p}-lever-{name}", "value") for name in KEY_LEVERS],
+            State(f"{P}-lang", "data"),
+            prevent_initial_call=True,
+        )
+        def readouts(*values):
+            *raw, lang = values
+            return [
+                ui.readout(n, v, clean_lang(lang)) for n, v in zip(KEY_LEVERS, raw, strict=True)
+            ]
 
     app.clientside_callback(
         """function(q) { if (q) { window.history.replaceState(null, '', '/compare' + q); }

@@ -233,15 +233,12 @@ def coat_of(value) -> dict[str, str] | None:
     return dict(zip(TYPE_COLUMNS, types, strict=True))
 
 
-def cell_of(click) -> dict[str, str] | None:
-    """The coat of a clicked heatmap cell (from its custom data), or None."""
+def cell_of(click, lang: str) -> dict[str, str] | None:
+    """The coat of a clicked heatmap cell (from a possibly crafted ``clickData``), or None."""
     try:
         point = click["points"][0]
-        values = point.get("customdata")
-        return {
-            f"{lv}_type": check_choice(lv, v, TYPES) for lv, v in zip(LEVELS, values, strict=True)
-        }
-    except (ConfigError, KeyError, IndexError, TypeError, ValueError, AttributeError):
+        return figures.kwadrant_cell(point.get("curveNumber"), point.get("x"), point.get("y"), lang)
+    except (KeyError, IndexError, TypeError, AttributeError):
         return None
 
 
@@ -363,7 +360,7 @@ def register_callbacks(app, ctx) -> None:
 
         lang = clean_lang(lang)
         clicked = dash_ctx.triggered_id == f"{P}-graph"
-        coat = cell_of(click) if clicked else coat_of(picked)
+        coat = cell_of(click, lang) if clicked else coat_of(picked)
         if coat is None or mix not in mixes() or outcome not in HEADLINE:
             return no_update, no_update, *progress.stopped(t("kwadrant.no_cell", lang))
         return details(coat, mix, outcome, lang)

@@ -8,7 +8,6 @@ cached runs come back instantly, new ones in the job pool with progress and Canc
 
 from __future__ import annotations
 
-import math
 import uuid
 
 import dash_bootstrap_components as dbc
@@ -78,20 +77,9 @@ def state_from_values(values: list) -> ScenarioState:
     mix, rest = values[0], values[1:]
     types = dict(zip(LEVELS, rest[: len(LEVELS)], strict=True))
     levers = dict(zip(LEVERS, rest[len(LEVELS) : len(LEVELS) + len(LEVERS)], strict=True))
-    levers = {k: _number(v) for k, v in levers.items()}
+    levers = {k: ui.slider_number(v) for k, v in levers.items()}
     seed, weeks = rest[-2:]
     return validate_state(mix, types, levers, seed, weeks)
-
-
-def _number(value):
-    """A slider sends its value as text ("0.35"); anything else is checked as it is."""
-    if isinstance(value, str) and len(value) <= 32:
-        try:
-            number = float(value)
-        except ValueError:
-            return value
-        return int(number) if number.is_integer() else number
-    return value
 
 
 def state_id(state: ScenarioState) -> str:
@@ -512,10 +500,7 @@ def register_callbacks(app, ctx) -> None:
         raw = dict(
             zip(LEVERS, values[1 + len(LEVELS) : 1 + len(LEVELS) + len(LEVERS)], strict=True)
         )
-        shown = [
-            ui.lever_value(n, _number(v), lang) if _is_number(_number(v)) else "–"
-            for n, v in raw.items()
-        ]
+        shown = [ui.readout(n, v, lang) for n, v in raw.items()]
         try:
             state = state_from_values(list(values[:-1]))
         except ConfigError as exc:
@@ -617,15 +602,6 @@ def register_callbacks(app, ctx) -> None:
         if table is None:
             return no_update
         return send(*scenario_csv(ctx, record, table, dutch))
-
-
-def _is_number(value) -> bool:
-    """A value a readout can show (a crafted request may send 10**400 or NaN)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    return (
-        abs(value) < 1e12 if isinstance(value, int) else math.isfinite(value) and abs(value) < 1e12
-    )
 
 
 def _state_items(state: ScenarioState) -> dict:

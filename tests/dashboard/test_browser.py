@@ -190,7 +190,7 @@ def test_advisor_sees_why_values_in_a_link_were_ignored(live_url, people):
     expect(notice).to_be_visible()
     expect(notice).to_contain_text("Ontschot budget")
     expect(notice).to_contain_text("Professional")
-    expect(notice).to_contain_text("0% tot 100%")  # what would have been allowed
+    expect(notice).to_contain_text("0 tot en met 1 (0%–100%)")  # what would have been allowed
     # the defaults stand in, and the page works with them
     assert page.locator("#sc-type-professional input[value='balancerend']").is_checked()
     expect(page.locator("#sc-status")).to_have_text(_done(1))
@@ -436,15 +436,19 @@ def test_researcher_shares_a_comparison_that_reopens_elsewhere(live_url, people,
     page = people()
     _open(page, live_url + "/compare", settle=False)
     expect(page.locator("#cp-graph-stagnation_rate")).to_be_visible(timeout=RUN)
+    diff = page.locator("#cp-diff-stagnation_rate-caption")
+    before = diff.inner_text()
     page.select_option("#cp-b-type-organisation", "innoverend")
     page.locator("#cp-b-lever-caseload_norm").locator("xpath=ancestor::details/summary").click()
     _press(page, "#cp-b-lever-caseload_norm", "ArrowRight", 2)
     expect(page.locator("#cp-b-lever-caseload_norm-value")).to_have_text("11 gezinnen per fte")
     page.click("#cp-run")
-    expect(page.locator("#cp-status")).to_have_text(re.compile("^Klaar: A, B"), timeout=RUN)
+    # newly computed (the page opened with "Klaar: A, B, uit de cache.")
+    expect(page.locator("#cp-status")).to_have_text("Klaar: A, B.", timeout=RUN)
+    expect(page).to_have_url(re.compile(r"b\.org=innoverend"))
     query = _query(page)
     assert query["b.org"] == "innoverend" and query["b.caseload_norm"] == "11"
-    diff = page.locator("#cp-diff-stagnation_rate-caption")
+    expect(diff).not_to_have_text(before)
     expect(diff).to_contain_text("%-punt")
     shown = diff.inner_text()
     _shoot(page, screenshots, "compare-shared")

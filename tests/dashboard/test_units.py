@@ -289,3 +289,27 @@ def test_room_counts_every_voter_once(tmp_path):
     rooms.reveal(code, token, {"best": coat})
     with pytest.raises(RoomError):
         rooms.vote(code, "d" * 10, coat)  # voting closes at the reveal
+
+
+def test_a_kwadrant_click_names_its_coat_from_what_dash_sends():
+    from dashboard.pages.kwadrant import cell_of
+
+    # Dash sends the trace number and the axis labels of a heatmap cell, not its custom data
+    click = {"points": [{"curveNumber": 5, "x": "Innoverend", "y": "Vasthoudend", "z": 0.4}]}
+    assert cell_of(click, "nl") == {
+        "professional_type": "innoverend",
+        "organisation_type": "vasthoudend",
+        "region_type": "innoverend",
+        "political_climate_type": "balancerend",
+    }
+    english = {"points": [{"curveNumber": 0, "x": "Balancing", "y": "Steadfast"}]}
+    assert cell_of(english, "en")["professional_type"] == "balancerend"
+    for crafted in (
+        None,
+        {},
+        {"points": []},
+        {"points": [{"curveNumber": 9, "x": "Innoverend"}]},
+        {"points": [{"curveNumber": 1, "x": "<b>", "y": "Vasthoudend"}]},
+        {"points": [{"curveNumber": "1", "x": "Innoverend", "y": "Vasthoudend"}]},
+    ):
+        assert cell_of(crafted, "nl") is None
