@@ -245,7 +245,7 @@ def test_twenty_people_on_the_scenario_page_each_get_their_own_result(live_url, 
         expect(page.locator("#sc-run")).to_be_enabled()
         # the charts are this person's own run: the caption the server makes of that seed
         expect(page.locator("#sc-graph-escalation-caption")).to_have_text(
-            _own_caption(live_url, seed)
+            _own_caption(live_url, seed), timeout=RUN
         )
         assert page.input_value("#sc-seed") == str(seed)
         assert page.console_errors == []
@@ -361,14 +361,13 @@ def test_trainer_runs_a_room_with_twenty_two_phones(live_url, people, screenshot
 
     # the projector counts every phone exactly once, per level and per coat
     expect(projector.locator("#rm-count")).to_have_text(f"{len(coats)} stemmen", timeout=15_000)
-    for i, level in enumerate(LEVELS):
+    for i, level in enumerate(LEVELS):  # (the projector refreshes every 1.5 s: expect waits)
         expected = Counter(coat[i] for coat in coats)
         rows = projector.locator(f"#rm-level-{level} tr")
-        shown = {
-            rows.nth(r).locator("th").inner_text(): int(rows.nth(r).locator("td").last.inner_text())
-            for r in range(rows.count())
-        }
-        assert shown == {t(f"type.{ty}"): expected[ty] for ty in TYPES}, level
+        expect(rows).to_have_count(len(TYPES))
+        for ty in TYPES:
+            row = rows.filter(has=projector.locator("th", has_text=t(f"type.{ty}")))
+            expect(row.locator("td").last).to_have_text(str(expected[ty]))
     popular, votes = Counter(coats).most_common(1)[0]
     expect(projector.locator("#rm-popular")).to_contain_text(f"({votes} stemmen)")
     expect(projector.locator("#rm-popular strong")).to_have_text(_coat_text(popular))
