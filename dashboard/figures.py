@@ -93,7 +93,7 @@ def timeseries(
             go.Scatter(
                 x=table["week"],
                 y=y,
-                name=label(name, lang),
+                name=_legend(label(name, lang)),
                 mode="lines",
                 line={
                     "color": COLORS[i % len(COLORS)],
@@ -109,7 +109,7 @@ def timeseries(
                 go.Scatter(
                     x=ref["week"],
                     y=_smooth(ref, name) * scale(name),
-                    name=f"{label(name, lang)} ({t('common.reference', lang)})",
+                    name=_legend(f"{label(name, lang)} ({t('common.reference', lang)})"),
                     mode="lines",
                     line={"color": "#6c757d", "dash": "dot", "width": 1.5},
                     showlegend=i == 0,
@@ -155,6 +155,11 @@ def timeseries(
         )
         caption += t("panel.caption_ref", lang, items=ref_items)
     return fig, caption
+
+
+def _legend(name: str) -> str:
+    """A legend entry in lines: one line wider than a narrow chart is cut off."""
+    return "<br>".join(textwrap.wrap(name, 34)) or name
 
 
 def axis_title(text: str, width: int = 22) -> str:
@@ -306,7 +311,7 @@ def rings(
     )
     fig.update_xaxes(visible=False, range=[-5.0, 6.8], scaleanchor="y")
     fig.update_yaxes(visible=False, range=[-4.3, 4.3])
-    _base(fig, 460 if big else 420, big, lang)
+    _base(fig, 640 if big else 420, big, lang)  # big type needs big rings to stay apart
     fig.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10}, hovermode=False)
     items = ", ".join(
         f"{t(f'level.{lv}', lang)} "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.analysis import coat_means, coat_runs, coat_tasks, fit_scores
+from dashboard.i18n import t
 from dashboard.jobs import Task
 
 REPS = 3
@@ -48,3 +49,12 @@ def cached_fit(ctx, mix: str) -> pd.DataFrame | None:
         return stored
     keys = [ctx.runner.key(t.scenario(), t.seed, t.weeks) for t in live_tasks(mix)]
     return live_fit(ctx, mix, keys) if all(ctx.runner.has(k) for k in keys) else None
+
+
+def sure_text(tied: int, lang: str) -> str:
+    """How sure the best coat is, given how many coats (itself included) are tied for best."""
+    if tied <= 1:
+        return t("workshop.sure_alone", lang)
+    if tied == 2:
+        return t("workshop.sure_tied_one", lang)
+    return t("workshop.sure_tied", lang, n=tied - 1)

@@ -290,9 +290,8 @@ def fmt_score(score: float, lang: str) -> str:
 
 def sure_text(result: dict, lang: str) -> str:
     """How sure the best coat is: alone, or tied with others within the noise."""
-    key = "room.sure_alone" if result["tied"] <= 1 else "room.sure_tied"
     source = t(f"workshop.source_{result['source']}", lang, reps=result["reps"])
-    return t(key, lang, n=result["tied"] - 1) + " " + source
+    return fit.sure_text(result["tied"], lang) + " " + source
 
 
 def register_callbacks(app, ctx) -> None:
@@ -420,13 +419,14 @@ def voter_layout(lang: str = "nl", code: str | None = None, **_q):
         dcc.Store(id=f"{V}-me", storage_type="session"),
         dcc.Store(id=f"{V}-voted", storage_type="session"),
         dcc.Interval(id=f"{V}-tick", interval=2000),
+        # the verdict comes first once it is there: a phone shows it without scrolling
+        html.Div(id=f"{V}-verdict", className="mb-3"),
         html.H2(t("room.your_choice", lang), className="h5"),
         *[ui.type_picker(f"{V}-type-{lv}", lv, start[lv], lang, with_help=False) for lv in LEVELS],
         dbc.Button(
             t("room.vote", lang), id=f"{V}-vote", color="primary", size="lg", class_name="w-100"
         ),
         html.P(id=f"{V}-status", className="fs-5 mt-3", role="status", **{"aria-live": "polite"}),
-        html.Div(id=f"{V}-verdict"),
     ]
     return ui.shell("workshop", lang, body, query="")
 
@@ -492,6 +492,8 @@ def register_voter_callbacks(app, ctx) -> None:
     @app.callback(
         Output(f"{V}-verdict", "children"),
         Output(f"{V}-tick", "disabled"),
+        Output(f"{V}-vote", "disabled"),
+        Output(f"{V}-status", "children", allow_duplicate=True),
         Input(f"{V}-tick", "n_intervals"),
         State(f"{V}-code", "data"),
         State(f"{V}-voted", "data"),
@@ -501,15 +503,16 @@ def register_voter_callbacks(app, ctx) -> None:
     def watch(_n, code, voted, lang):
         room = ctx.rooms.get(code)
         if room is None or not room.get("revealed"):
-            return no_update, False
+            return no_update, False, no_update, no_update
         lang = clean_lang(lang)
+        closed = t("room.error.closed", lang)  # voting ends with the reveal
         try:
             coat = tuple(voted) if voted and all(v in TYPES for v in voted) else None
         except TypeError:
             coat = None
         if coat is None or len(coat) != len(LEVELS):
-            return html.P(t("room.no_vote_revealed", lang), className="fs-5"), True
-        return verdict(room, coat, lang), True
+            return html.P(t("room.no_vote_revealed", lang), className="fs-5"), True, True, closed
+        return verdict(room, coat, lang), True, True, closed
 
 
 EXTRA_PAGES = (

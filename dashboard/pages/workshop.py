@@ -338,10 +338,7 @@ def how_sure(scores, mine, lang: str) -> str:
     """How sure the best coat is, and whether the group's coat is within the noise of it."""
     if "tied" not in scores.columns:
         return t("workshop.sure_unknown", lang)
-    tied = int(scores["tied"].sum())
-    text = (
-        t("workshop.sure_alone", lang) if tied <= 1 else t("workshop.sure_tied", lang, n=tied - 1)
-    )
+    text = fit.sure_text(int(scores["tied"].sum()), lang)
     if bool(mine.get("tied")) and int(mine["rank"]) > 1:
         text += " " + t("workshop.you_tied", lang)
     return text

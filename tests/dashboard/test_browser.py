@@ -393,9 +393,10 @@ def test_trainer_runs_a_room_with_twenty_two_phones(live_url, people, screenshot
         expect(phone.locator("#rv-rank")).to_contain_text("van 81")
     _shoot(phones[8], screenshots, "room-phone-verdict", full=False)
     assert _axe(phones[8]) == []
-    # voting is closed after the reveal
-    phones[0].locator("#rv-vote").click()
-    expect(phones[0].locator("#rv-status")).to_have_text(t("room.error.closed"))
+    # voting is closed after the reveal, and every phone says so
+    for phone in phones:
+        expect(phone.locator("#rv-vote")).to_be_disabled()
+        expect(phone.locator("#rv-status")).to_have_text(t("room.error.closed"))
     assert all(p.console_errors == [] for p in [projector, *phones])
 
 
