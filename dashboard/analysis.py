@@ -56,6 +56,23 @@ def state_tasks(state: ScenarioState) -> list[Task]:
     return [mine] if state.overrides() == reference.overrides() else [mine, ref]
 
 
+def cached_keys(runner: Runner, state: ScenarioState) -> list[str] | None:
+    """The run keys of ``state`` and its reference when all are cached, else None."""
+    keys = [runner.key(task.scenario(), task.seed, task.weeks) for task in state_tasks(state)]
+    return keys if all(runner.has(k) for k in keys) else None
+
+
+def run_record(state: ScenarioState, keys: Sequence[str]) -> dict:
+    """What a page keeps about a finished run: its key, its reference's, mix, coat and seed."""
+    return {
+        "key": keys[0],
+        "ref": keys[1] if len(keys) > 1 else None,
+        "mix": state.mix,
+        "types": dict(state.types),
+        "seed": state.seed,
+    }
+
+
 def replication_tasks(states: Sequence[ScenarioState], reps: int) -> list[Task]:
     """Each state with seeds ``seed .. seed+reps-1``, state by state."""
     return [task_of(s, s.seed + r) for s in states for r in range(reps)]

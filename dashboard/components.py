@@ -14,6 +14,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from dashboard import figures
 from dashboard.i18n import LANGS, has, t
 from dashboard.numbers import number
 from dashboard.state import ScenarioState, mix_defaults
@@ -416,6 +417,35 @@ def figure(
             details,
         ],
         className="figure-card",
+    )
+
+
+def panel_figure(
+    id_prefix: str,
+    table: pd.DataFrame,
+    panel,
+    lang: str,
+    ref: pd.DataFrame | None = None,
+    big: bool = False,
+    numbers: pd.DataFrame | None = None,
+) -> html.Figure:
+    """One panel of weekly outcomes as a captioned figure with id ``{id_prefix}-{panel.id}``."""
+    fig, caption = figures.timeseries(table, panel, lang, ref, big=big)
+    title = t(f"panel.{panel.id}", lang)
+    return figure(f"{id_prefix}-{panel.id}", title, fig, caption, numbers, lang, big=big)
+
+
+def coat_card(title: str, body: list, colour: str) -> dbc.Col:
+    """A coat in a card with a coloured frame (the group's coat, the best one), half width."""
+    return dbc.Col(
+        dbc.Card(
+            dbc.CardBody([html.H3(title, className="h3"), *body]),
+            color=colour,
+            outline=True,
+            class_name="border-3 h-100",
+        ),
+        md=6,
+        class_name="mb-3",
     )
 
 

@@ -266,21 +266,8 @@ def detail_view(ctx, mix: str, coat: dict, outcome: str, lang: str, keys: list[s
     table = ctx.runner.get(keys[0]) if keys else None
     ref = ctx.runner.get(keys[1]) if len(keys) > 1 else None
     if table is not None:
-        cols = []
-        for panel in (p for p in PANELS if p.id in ("stagnation", "escalation", "trust")):
-            fig, caption = figures.timeseries(table, panel, lang, ref)
-            cols.append(
-                dbc.Col(
-                    ui.figure(
-                        f"{P}-detail-{panel.id}",
-                        t(f"panel.{panel.id}", lang),
-                        fig,
-                        caption,
-                        lang=lang,
-                    ),
-                    xl=4,
-                )
-            )
+        shown = (p for p in PANELS if p.id in ("stagnation", "escalation", "trust"))
+        cols = [dbc.Col(ui.panel_figure(f"{P}-detail", table, p, lang, ref), xl=4) for p in shown]
         lines.append(dbc.Row(cols))
     lines.append(html.A(t("common.open_scenario", lang), href=scenario_href(coat, mix, lang)))
     return html.Div(lines)

@@ -241,38 +241,23 @@ def reveal_view(room: dict | None, lang: str):
         key = "|".join(coat)
         rank, score, _tied = result["ranks"][key]
         values = result["values"].get(key, {})
-        cards.append(
-            dbc.Col(
-                dbc.Card(
-                    dbc.CardBody(
-                        [
-                            html.H3(title, className="h3"),
-                            html.P(_coat_text(coat, lang), className="fs-4 fw-semibold"),
-                            html.P(
-                                t("room.rank", lang, rank=rank, score=fmt_score(score, lang)),
-                                className="fs-5",
-                            ),
-                            html.Dl(
-                                [
-                                    item
-                                    for name, v in values.items()
-                                    for item in (
-                                        html.Dt(label(name, lang), className="col-7 fw-normal"),
-                                        html.Dd(fmt(name, v, lang), className="col-5 text-end"),
-                                    )
-                                ],
-                                className="row fs-5 mb-0",
-                            ),
-                        ]
-                    ),
-                    color=colour,
-                    outline=True,
-                    class_name="border-3 h-100",
-                ),
-                md=6,
-                class_name="mb-3",
-            )
+        outcomes = html.Dl(
+            [
+                item
+                for name, v in values.items()
+                for item in (
+                    html.Dt(label(name, lang), className="col-7 fw-normal"),
+                    html.Dd(fmt(name, v, lang), className="col-5 text-end"),
+                )
+            ],
+            className="row fs-5 mb-0",
         )
+        body = [
+            html.P(_coat_text(coat, lang), className="fs-4 fw-semibold"),
+            html.P(t("room.rank", lang, rank=rank, score=fmt_score(score, lang)), className="fs-5"),
+            outcomes,
+        ]
+        cards.append(ui.coat_card(title, body, colour))
     return html.Div(
         [
             dbc.Row(cards, id=f"{P}-revealed"),

@@ -16,7 +16,7 @@ from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import components as ui
 from dashboard import figures, progress
-from dashboard.analysis import state_tasks
+from dashboard.analysis import cached_keys, run_record, state_tasks
 from dashboard.context import context
 from dashboard.export import csv_text, file_name, send
 from dashboard.i18n import LANGS, clean_lang, t
@@ -299,21 +299,14 @@ def compare_href(state: ScenarioState, lang: str) -> str:
 
 def cached_result(ctx, state: ScenarioState) -> dict | None:
     """The result record of ``state`` when it and its reference are both cached."""
-    tasks = state_tasks(state)
-    keys = [ctx.runner.key(task.scenario(), task.seed, task.weeks) for task in tasks]
-    if not all(ctx.runner.has(k) for k in keys):
-        return None
-    return result_record(state, keys)
+    keys = cached_keys(ctx.runner, state)
+    return result_record(state, keys) if keys else None
 
 
 def result_record(state: ScenarioState, keys: list[str]) -> dict:
-    """What the page keeps about a finished run: keys, mix, coat and which state it was."""
+    """A run record plus which state it was (to tell stale charts) and its status line."""
     return {
-        "key": keys[0],
-        "ref": keys[1] if len(keys) > 1 else None,
-        "mix": state.mix,
-        "types": dict(state.types),
-        "seed": state.seed,
+        **run_record(state, keys),
         "state": state_id(state),
         # the status line stays short: the coat is on the controls and in the rings beside it
         "summary": {lang: f"{ui.mix_label(state.mix, lang)} · seed {state.seed}" for lang in LANGS},
@@ -361,23 +354,16 @@ def _render(ctx, result: dict, lang: str):
         return dbc.Alert(t("common.error", lang, message=t("error.bad_key", lang)), color="warning")
     ref = runner.get(result.get("ref")) if result.get("ref") else None
     ring_fig, ring_caption = figures.rings(table, lang, ref, levels=result.get("types"))
-    cards = []
-    for panel in PANELS:
-        fig, caption = figures.timeseries(table, panel, lang, ref)
-        cards.append(
-            dbc.Col(
-                ui.figure(
-                    f"{P}-graph-{panel.id}",
-                    t(f"panel.{panel.id}", lang),
-                    fig,
-                    caption,
-                    _numbers(table, panel, lang),
-                    lang,
-                ),
-                lg=12,
-                xxl=6,
-            )
+    cards = [
+        dbc.Col(
+            ui.panel_figure(
+                f"{P}-graph", table, panel, lang, ref, numbers=_numbers(table, panel, lang)
+            ),
+            lg=12,
+            xxl=6,
         )
+        for panel in PANELS
+    ]
     ref_note = (
         t("common.reference_long", lang, mix=ui.mix_label(result.get("mix", ""), lang))
         if ref is not None

@@ -12,7 +12,7 @@ from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import components as ui
 from dashboard import figures, fit, progress
-from dashboard.analysis import coat_distance, coat_id, state_tasks
+from dashboard.analysis import cached_keys, coat_distance, coat_id, run_record, state_tasks
 from dashboard.context import context
 from dashboard.i18n import clean_lang, t
 from dashboard.messages import explain
@@ -169,21 +169,8 @@ def layout(lang: str = "nl", case: str | None = None, step: str | None = None, *
 
 
 def _cached_record(ctx, state) -> dict | None:
-    tasks = state_tasks(state)
-    keys = [ctx.runner.key(task.scenario(), task.seed, task.weeks) for task in tasks]
-    if not all(ctx.runner.has(k) for k in keys):
-        return None
-    return _record(state, keys)
-
-
-def _record(state, keys) -> dict:
-    return {
-        "key": keys[0],
-        "ref": keys[1] if len(keys) > 1 else None,
-        "mix": state.mix,
-        "types": dict(state.types),
-        "seed": state.seed,
-    }
+    keys = cached_keys(ctx.runner, state)
+    return run_record(state, keys) if keys else None
 
 
 def coat_from(values) -> dict[str, str]:
@@ -213,23 +200,10 @@ def outcome_view(ctx, record: dict, lang: str):
     levels = record.get("types") if isinstance(record.get("types"), dict) else None
     ring, ring_caption = figures.rings(table, lang, ref, levels=levels, big=True)
     panels = [p for p in PANELS if p.id in SHOWN_PANELS]
-    series = []
-    for panel in panels:
-        fig, caption = figures.timeseries(table, panel, lang, ref, big=True)
-        series.append(
-            dbc.Col(
-                ui.figure(
-                    f"{P}-graph-{panel.id}",
-                    t(f"panel.{panel.id}", lang),
-                    fig,
-                    caption,
-                    lang=lang,
-                    big=True,
-                ),
-                xl=4,
-                lg=6,
-            )
-        )
+    series = [
+        dbc.Col(ui.panel_figure(f"{P}-graph", table, p, lang, ref, big=True), xl=4, lg=6)
+        for p in panels
+    ]
     return html.Div(
         [
             dbc.Row(
@@ -264,36 +238,19 @@ def reveal_view(scores, chosen: dict[str, str], lang: str):
         (t("workshop.your_coat", lang), mine, "warning"),
         (t("workshop.best_coat", lang), best, "success"),
     ):
-        tiles.append(
-            dbc.Col(
-                dbc.Card(
-                    dbc.CardBody(
-                        [
-                            html.H3(title, className="h3"),
-                            html.Ul(
-                                [
-                                    html.Li(
-                                        [
-                                            html.Span(
-                                                t(f"level.{lv}", lang) + ": ", className="fw-normal"
-                                            ),
-                                            html.Strong(t(f"type.{row[f'{lv}_type']}", lang)),
-                                        ]
-                                    )
-                                    for lv in LEVELS
-                                ],
-                                className="list-unstyled fs-3 mb-0",
-                            ),
-                        ]
-                    ),
-                    color=colour,
-                    outline=True,
-                    class_name="border-3 h-100",
-                ),
-                md=6,
-                class_name="mb-3",
-            )
+        levels = html.Ul(
+            [
+                html.Li(
+                    [
+                        html.Span(t(f"level.{lv}", lang) + ": ", className="fw-normal"),
+                        html.Strong(t(f"type.{row[f'{lv}_type']}", lang)),
+                    ]
+                )
+                for lv in LEVELS
+            ],
+            className="list-unstyled fs-3 mb-0",
         )
+        tiles.append(ui.coat_card(title, [levels], colour))
     verdict = (
         t("workshop.distance0", lang) if distance == 0 else t("workshop.distance", lang, n=distance)
     )
@@ -436,7 +393,7 @@ def register_callbacks(app, ctx) -> None:
             state = workshop_state(status.meta.get("case"), status.meta.get("types"))
         except (ConfigError, TypeError, ValueError):
             return no_update, t("common.expired", lang)
-        return _record(state, status.keys), _done(state, lang)
+        return run_record(state, status.keys), _done(state, lang)
 
     progress.register(app, ctx, P, Output(f"{P}-result", "data"), finish)
 
