@@ -37,13 +37,21 @@ POLL = 0.3  # the page's poll interval
 
 
 def _context(sweep_dir: Path | None = None):
-    """The Context of a fresh dashboard with an empty cache (every run is computed)."""
+    """A fresh dashboard's Context: an empty cache (every run is computed), its pool running.
+
+    A serving dashboard started its pool at start-up; here one short run does that, so the
+    figures below time the work, not the pool's start.
+    """
     from dashboard.app import create_app
+    from dashboard.jobs import Task
 
     app = create_app(
         cache_dir=tempfile.mkdtemp(prefix="mpgsim-bench-"), sweep_dir=sweep_dir, warm=False
     )
-    return app.server.extensions["mpgsim"]
+    ctx = app.server.extensions["mpgsim"]
+    warm = [Task("baseline", (), 10_000 + i, 13) for i in range(ctx.jobs.workers)]
+    ctx.jobs.wait(ctx.jobs.submit(warm, watch=None))
+    return ctx
 
 
 def live_reveal() -> tuple[float, int]:
@@ -192,11 +200,10 @@ def _values(seed: int) -> dict:
     }
 
 
-def one_user(url: str, deps: list[dict], seed: int, out: dict) -> None:
+def one_user(url: str, deps: list[dict], seed: int, values: dict, out: dict) -> None:
     """Open the page, let it start its run, poll until the result is there, render it."""
     started = time.perf_counter()
     urllib.request.urlopen(f"{url}/scenario?seed={seed}", timeout=600).read()
-    values = _values(seed)
     reply = _post(url, _body(_find(deps, "sc-run.n_clicks"), values, "sc-autorun.n_intervals"))
     result = reply["response"].get("sc-result", {}).get("data")
     values["sc-job.data"] = reply["response"].get("sc-job", {}).get("data")
@@ -224,8 +231,13 @@ def twenty_users() -> list[float]:
         with urllib.request.urlopen(url + "/_dash-dependencies", timeout=60) as response:
             deps = json.loads(response.read())
         out: dict[int, float] = {}
+        # the page values are made here, not in the threads: Dash's context variables are set
+        # when dash is first imported, in the importing thread only
+        seeds = [500 + i for i in range(USERS)]
+        values = {seed: _values(seed) for seed in seeds}
         threads = [
-            threading.Thread(target=one_user, args=(url, deps, 500 + i, out)) for i in range(USERS)
+            threading.Thread(target=one_user, args=(url, deps, seed, values[seed], out))
+            for seed in seeds
         ]
         for thread in threads:
             thread.start()
