@@ -1,6 +1,7 @@
 """Entry point of ``mpgsim``: the experiments CLI plus the ``dashboard`` command.
 
-It lives here so that imports flow one way (dashboard -> experiments -> sim).
+It lives here so that imports flow one way (dashboard -> experiments -> sim); the commands
+are all registered by :func:`experiments.cli.build_app`, this one passed in.
 """
 
 from __future__ import annotations
@@ -10,13 +11,12 @@ from typing import Annotated
 
 import typer
 
-from experiments.cli import app
+from experiments.cli import build_app
 from experiments.cli import main as _main
 
 DEFAULT_RESULTS = Path("results")
 
 
-@app.command("dashboard")
 def dashboard(
     host: Annotated[str, typer.Option(help="Interface to bind; 0.0.0.0 exposes it.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8050,
@@ -49,6 +49,9 @@ def dashboard(
         server.serve_forever()
     except KeyboardInterrupt:
         server.shutdown()
+
+
+app = build_app({"dashboard": dashboard})
 
 
 def main() -> None:

@@ -1,17 +1,18 @@
-"""``mpgsim sweep``, ``mpgsim sensitivity``, ``mpgsim status``, ``compact`` and ``report``.
+"""``mpgsim sweep`` (kwadrant, grid, csv, lhs) and ``mpgsim sensitivity`` (sobol, morris).
 
 Every experiment command is resumable: running the same command again runs only the runs
-that have no result in ``--out`` yet.
+that have no result in ``--out`` yet. Everything a command is given is checked before anything
+runs. A shard (``--shard i/n``) only runs its part; the analysis is done once, by the command
+without ``--shard`` or by ``mpgsim report``, when every shard is done.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import (
@@ -24,41 +25,46 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from experiments import kwadrant, pipeline, sensitivity
-from experiments.cli_run import parse_sets
-from experiments.config import load_scenario
-from experiments.design import shard
-from experiments.executors import check_engine, open_engine
-from experiments.models import run_model
-from experiments.store import Store
+from experiments.config import check_seed, load_scenario, parse_sets
+from experiments.integrity import check_writable_dir
 from sim.errors import ConfigError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from experiments.store import Store
 
 console = Console(stderr=True)
 out = Console()
 
-sweep_app = typer.Typer(help="Sweeps over the model's design space.", no_args_is_help=True)
-sensitivity_app = typer.Typer(help="Global sensitivity analysis (SALib).", no_args_is_help=True)
-
 Scenarios = Annotated[list[str], typer.Option("--scenario", help="Scenario(s); repeat or a,b.")]
 Reps = Annotated[int, typer.Option(min=1, help="Replications per cell or sample row.")]
 Weeks = Annotated[int | None, typer.Option(min=1, max=1040, help="Weeks (default: scenario's).")]
-Workers = Annotated[int | None, typer.Option(min=1, help="Worker processes (default: cores).")]
+Workers = Annotated[
+    int | None, typer.Option(min=1, help="Worker processes (default and most: the cores).")
+]
 EngineOpt = Annotated[str, typer.Option(help="processes, dask or serial.")]
 Scheduler = Annotated[str | None, typer.Option(help="Dask scheduler, e.g. tcp://host:8786.")]
 Shard = Annotated[str | None, typer.Option("--shard", help="Run only shard i/n (job arrays).")]
-OutDir = Annotated[Path, typer.Option("--out", help="Results directory.")]
 Resume = Annotated[bool, typer.Option(help="Continue the experiment in --out (it must exist).")]
 Seed = Annotated[int | None, typer.Option(help="Root seed (default: the scenario's).")]
 Sets = Annotated[list[str] | None, typer.Option("--set", help="Override NAME=VALUE.")]
 Batch = Annotated[int | None, typer.Option(min=1, help="Runs per task (default: automatic).")]
 Retry = Annotated[bool, typer.Option(help="Also rerun runs recorded as failed.")]
-DirArg = Annotated[Path, typer.Argument(help="A results directory.")]
+GridParams = Annotated[
+    list[str], typer.Option("--param", help="NAME=v1,v2,... (repeat for each parameter).")
+]
+RangeParams = Annotated[
+    list[str], typer.Option("--param", help="NAME=LOW:HIGH (repeat for each parameter).")
+]
 
 
-# --- sweep kwadrant ------------------------------------------------------------------------
+OutDir = Annotated[Path, typer.Option("--out", help="Results directory.")]
 
 
-@sweep_app.command("kwadrant")
+# --- sweeps ----------------------------------------------------------------------------------
+
+
 def sweep_kwadrant(
     scenario: Scenarios = ["baseline"],  # noqa: B006 - typer reads the default, never mutates it
     reps: Reps = 3,
@@ -75,39 +81,165 @@ def sweep_kwadrant(
     retry_failed: Retry = False,
 ) -> None:
     """The 3x3x3x3 full factorial over the four type levels, with per-cell means and CIs."""
-    _preflight(engine, scheduler, shard_spec)
-    store = _store(out_dir, resume)
-    scenarios = _scenarios(scenario, sets)
-    weeks = weeks or scenarios[0].weeks
-    root = scenarios[0].seed if seed is None else seed
-    design = pipeline.plan_kwadrant(store, scenarios, reps, weeks, root)
-    _run(store, design, engine, workers, scheduler, shard_spec, batch, retry_failed)
-    if _finished(store):
-        _print_kwadrant(pipeline.analyse_kwadrant(store))
+    from experiments import kwadrant
+
+    _sweep("kwadrant", kwadrant.cells(), locals())
 
 
-def _preflight(engine: str, scheduler: str | None, shard_spec: str | None) -> None:
-    shard(pd.DataFrame({"run_id": []}), shard_spec)
-    check_engine(engine, scheduler)
+def sweep_grid(
+    param: GridParams,
+    scenario: Scenarios = ["baseline"],  # noqa: B006
+    reps: Reps = 3,
+    weeks: Weeks = None,
+    workers: Workers = None,
+    engine: EngineOpt = "processes",
+    scheduler: Scheduler = None,
+    shard_spec: Shard = None,
+    out_dir: OutDir = Path("results/grid"),
+    resume: Resume = False,
+    seed: Seed = None,
+    sets: Sets = None,
+    batch: Batch = None,
+    retry_failed: Retry = False,
+) -> None:
+    """Full factorial over declared parameters: --param NAME=v1,v2 for each (any type)."""
+    from experiments import points
+
+    _sweep("grid", points.grid_points(points.parse_grid(param)), locals())
 
 
-def _scenarios(names: list[str], sets: list[str] | None) -> list:
-    overrides = parse_sets(sets)
+def sweep_csv(
+    file: Annotated[
+        Path, typer.Argument(help="CSV: a header of parameter names, one row a point.")
+    ],
+    scenario: Scenarios = ["baseline"],  # noqa: B006
+    reps: Reps = 3,
+    weeks: Weeks = None,
+    workers: Workers = None,
+    engine: EngineOpt = "processes",
+    scheduler: Scheduler = None,
+    shard_spec: Shard = None,
+    out_dir: OutDir = Path("results/csv"),
+    resume: Resume = False,
+    seed: Seed = None,
+    sets: Sets = None,
+    batch: Batch = None,
+    retry_failed: Retry = False,
+) -> None:
+    """The design points of a CSV file (one row per point, one column per parameter)."""
+    from experiments import points
+
+    _sweep("csv", points.csv_points(file), locals())
+
+
+def sweep_lhs(
+    param: RangeParams,
+    n: Annotated[int, typer.Option("--n", min=2, help="Number of points.")] = 20,
+    scenario: Scenarios = ["baseline"],  # noqa: B006
+    reps: Reps = 3,
+    weeks: Weeks = None,
+    workers: Workers = None,
+    engine: EngineOpt = "processes",
+    scheduler: Scheduler = None,
+    shard_spec: Shard = None,
+    out_dir: OutDir = Path("results/lhs"),
+    resume: Resume = False,
+    seed: Seed = None,
+    sets: Sets = None,
+    batch: Batch = None,
+    retry_failed: Retry = False,
+) -> None:
+    """A Latin hypercube of --n points over --param NAME=LOW:HIGH ranges (numbers only)."""
+    from experiments import points
+
+    if seed is not None:
+        check_seed(seed)
+    box = points.parse_ranges(param)
+    # The sample's own seed: the root seed, or the first scenario's when none is given.
+    first = load_scenario(_names(scenario)[0])
+    _sweep("lhs", points.lhs_points(box, n, first.seed if seed is None else seed), locals())
+
+
+def _sweep(kind: str, points: Sequence[dict[str, Any]], a: dict[str, Any]) -> None:
+    """Check, plan, run and (unless sharded or unfinished) analyse and print a sweep."""
+    from experiments import pipeline
+
+    _preflight(a)
+    varied = sorted({name for p in points for name in p})
+    scenarios = _scenarios(a["scenario"], a["sets"], varied)
+    store = _store(a["out_dir"], a["resume"])
+    weeks = a["weeks"] or scenarios[0].weeks
+    root = scenarios[0].seed if a["seed"] is None else a["seed"]
+    if kind == "kwadrant":
+        design = pipeline.plan_kwadrant(store, scenarios, a["reps"], weeks, root)
+    else:
+        design = pipeline.plan_points(store, kind, points, scenarios, a["reps"], weeks, root)
+    _run_pending_from(store, design, a)
+    if _analyse_here(store, a["shard_spec"]):
+        if kind == "kwadrant":
+            _print_kwadrant(pipeline.analyse_kwadrant(store))
+        else:
+            _print_points(pipeline.analyse_points(store)["points"])
+
+
+def _preflight(a: dict[str, Any]) -> None:
+    """Everything that can be checked before planning: shard, engine, seed, --out."""
+    import pandas as pd
+
+    from experiments.design import shard
+    from experiments.executors import check_engine
+
+    shard(pd.DataFrame({"run_id": []}), a["shard_spec"])
+    if a["seed"] is not None:
+        check_seed(a["seed"])
+    check_writable_dir(a["out_dir"], "--out")
+    check_engine(a["engine"], a["scheduler"])
+
+
+def _names(names: list[str]) -> list[str]:
     flat = [n.strip() for name in names for n in name.split(",") if n.strip()]
-    return [load_scenario(name, overrides) for name in dict.fromkeys(flat)]
+    return list(dict.fromkeys(flat))
+
+
+def _scenarios(names: list[str], sets: list[str] | None, varied: Sequence[str]) -> list:
+    """The scenarios with the --set overrides, refusing to fix what the design varies."""
+    overrides = parse_sets(sets)
+    fixed = sorted(set(overrides) & set(varied))
+    if fixed:
+        raise ConfigError(
+            "--set",
+            f"{fixed[0]}={overrides[fixed[0]]}",
+            "this design varies that parameter itself; drop the --set (or vary it yourself "
+            "with `mpgsim sweep grid`)",
+        )
+    return [load_scenario(name, overrides) for name in _names(names)]
 
 
 def _store(out_dir: Path, resume: bool) -> Store:
+    from experiments.store import Store
+
     store = Store(out_dir)
     if resume and not store.design_path.exists():
         raise ConfigError("--out", str(out_dir), "nothing to resume: no design.parquet there")
     return store
 
 
-# --- sensitivity ---------------------------------------------------------------------------
+def _analyse_here(store: Store, shard_spec: str | None) -> bool:
+    """Analyse when the whole design is finished and this is not one shard of it."""
+    if shard_spec:
+        left = _left(store)
+        what = "every shard is done" if not left else f"{left} runs of other shards are done"
+        console.print(
+            f"shard {shard_spec} finished; the analysis waits until {what}: then run "
+            f"`mpgsim report {store.root}` (or this command without --shard)"
+        )
+        return False
+    return _finished(store)
 
 
-@sensitivity_app.command("sobol")
+# --- sensitivity -----------------------------------------------------------------------------
+
+
 def sobol(
     scenario: Annotated[str, typer.Option(help="Scenario name or TOML path.")] = "baseline",
     params: Annotated[str | None, typer.Option(help="Parameters a,b,c (default: ~15).")] = None,
@@ -128,11 +260,12 @@ def sobol(
     retry_failed: Retry = False,
 ) -> None:
     """Sobol indices (first order, total) with bootstrap CIs and a convergence table."""
+    from experiments import sensitivity
+
     sensitivity.check_power_of_two(n)
     _sensitivity("sobol", locals())
 
 
-@sensitivity_app.command("morris")
 def morris(
     scenario: Annotated[str, typer.Option(help="Scenario name or TOML path.")] = "baseline",
     params: Annotated[str | None, typer.Option(help="Parameters a,b,c (default: ~15).")] = None,
@@ -156,15 +289,16 @@ def morris(
 
 
 def _sensitivity(method: str, a: dict) -> None:
+    from experiments import pipeline, sensitivity
     from sim.measures import OUTCOMES
 
     outcomes = [o.strip() for o in a["outcome"].split(",") if o.strip()]
     pipeline.check_outcomes(outcomes, list(OUTCOMES))
     names = [p.strip() for p in a["params"].split(",")] if a["params"] else None
     prob = sensitivity.problem(names)
-    _preflight(a["engine"], a["scheduler"], a["shard_spec"])
+    _preflight(a)
+    (scen,) = _scenarios([a["scenario"]], a["sets"], prob["names"])
     store = _store(a["out_dir"], a["resume"])
-    scen = load_scenario(a["scenario"], parse_sets(a["sets"]))
     seed = scen.seed if a["seed"] is None else a["seed"]
     design = pipeline.plan_sensitivity(
         store,
@@ -177,7 +311,16 @@ def _sensitivity(method: str, a: dict) -> None:
         scen,
         a["second_order"],
     )
-    _run(
+    _run_pending_from(store, design, a)
+    if _analyse_here(store, a["shard_spec"]) and _finished(store, design, quiet=True):
+        _print_sensitivity(pipeline.analyse_sensitivity(store, outcomes, a["n"]))
+
+
+# --- running with a progress bar -----------------------------------------------------------
+
+
+def _run_pending_from(store: Store, design: pd.DataFrame, a: dict[str, Any]) -> None:
+    run_pending(
         store,
         design,
         a["engine"],
@@ -187,14 +330,29 @@ def _sensitivity(method: str, a: dict) -> None:
         a["batch"],
         a["retry_failed"],
     )
-    if _finished(store, design):
-        _print_sensitivity(pipeline.analyse_sensitivity(store, outcomes, a["n"]))
 
 
-# --- running with a progress bar -----------------------------------------------------------
+def run_pending(
+    store: Store,
+    design: pd.DataFrame,
+    engine: str,
+    workers: int | None,
+    scheduler: str | None,
+    shard_spec: str | None,
+    batch: int | None,
+    retry_failed: bool,
+) -> None:
+    """Run what (one shard of) ``design`` still lacks in ``store``, with a progress bar.
 
+    Damaged files are quarantined first (and named), so their runs are redone.
+    """
+    from experiments.design import shard
+    from experiments.executors import open_engine
+    from experiments.models import run_model
+    from experiments.runner import run_design
 
-def _run(store, design, engine, workers, scheduler, shard_spec, batch, retry_failed) -> None:
+    for damage in store.repair():
+        console.print(f"[yellow]quarantined damaged {damage.path.name}: {damage.problem}[/yellow]")
     part = shard(design, shard_spec).drop_duplicates("run_id")
     todo = len(store.pending(part, retry_failed))
     console.print(
@@ -205,13 +363,17 @@ def _run(store, design, engine, workers, scheduler, shard_spec, batch, retry_fai
         return
     with console.status(f"starting {engine} engine"):
         eng = open_engine(engine, workers, scheduler)
+    if eng.requested:
+        console.print(
+            f"[yellow]--workers {eng.requested}: this machine has {eng.workers} cores "
+            f"for this process; using {eng.workers} workers[/yellow]"
+        )
     with eng, _progress(todo) as update:
-        report = pipeline.execute(
-            store,
-            design,
+        report = run_design(
+            shard(design, shard_spec),
             eng,
+            store,
             run_model,
-            shard_spec,
             batch_size=batch,
             on_progress=update,
             retry_failed=retry_failed,
@@ -222,8 +384,8 @@ def _run(store, design, engine, workers, scheduler, shard_spec, batch, retry_fai
     )
     if report.failed:
         console.print(
-            f"[yellow]{report.failed} runs failed; see {store.root}/failures/ "
-            "(`mpgsim status` shows the errors)[/yellow]"
+            f"[yellow]{report.failed} runs failed; `mpgsim status {store.root}` shows the "
+            "errors, --retry-failed reruns them[/yellow]"
         )
 
 
@@ -253,13 +415,17 @@ class _progress:
         self.bar.stop()
 
 
-def _finished(store: Store, design: pd.DataFrame | None = None) -> bool:
-    """True when every run (of ``design``, default: the stored one) is done or failed."""
+def _left(store: Store, design: pd.DataFrame | None = None) -> int:
     ids = set((design if design is not None else store.design()).run_id)
-    left = ids - store.done_ids() - store.failed_ids()
-    if left:
+    return len(ids - store.done_ids() - store.failed_ids())
+
+
+def _finished(store: Store, design: pd.DataFrame | None = None, quiet: bool = False) -> bool:
+    """True when every run (of ``design``, default: the stored one) is done or failed."""
+    left = _left(store, design)
+    if left and not quiet:
         console.print(
-            f"{len(left)} runs of the design still have no result; run the command "
+            f"{left} runs of the design still have no result; run the command "
             "again (or the other shards) before the analysis"
         )
     return not left
@@ -269,19 +435,17 @@ def _finished(store: Store, design: pd.DataFrame | None = None) -> bool:
 
 
 def _print_kwadrant(tables: dict[str, pd.DataFrame]) -> None:
+    from experiments import kwadrant
+
     cells = tables["kwadrant_cells"]
     shown = [o for o in kwadrant.KEY_OUTCOMES if o in set(cells.outcome)]
     for scen, group in cells.groupby("scenario"):
-        wide = group.pivot_table(
-            index=list(kwadrant.FACTORS),
-            columns="outcome",
-            values=["mean", "ci95", "n"],
-            aggfunc="first",
-        )
+        # unstack, not pivot_table: pivot_table drops the all-NaN ci95 of one replication
+        wide = group.set_index([*kwadrant.FACTORS, "outcome"])[["mean", "ci95", "n"]].unstack()
         grid = Table(
             title=f"kwadrant {scen}: mean ± 95% CI per cell",
             title_justify="left",
-            caption=_LEGEND,
+            caption=_LEGEND + _tail_note(),
             caption_justify="left",
         )
         grid.add_column("coat")
@@ -298,12 +462,15 @@ def _print_kwadrant(tables: dict[str, pd.DataFrame]) -> None:
 
 
 _LEGEND = (
-    "coat = professional/organisation/region/climate; V vasthoudend, B balancerend, "
-    "I innoverend; values: mean over the last 52 weeks of each run"
+    "coat = professional/organisation/region/climate; V vasthoudend, B balancerend, I innoverend; "
 )
 
 
 def _print_best(best: pd.DataFrame) -> None:
+    import pandas as pd
+
+    from experiments import kwadrant
+
     grid = Table(title="best-fitting coat per outcome and family profile", title_justify="left")
     grid.caption = (
         "sure: the best coat's lead over the runner-up exceeds its paired 95% CI; "
@@ -323,9 +490,38 @@ def _print_best(best: pd.DataFrame) -> None:
             runner,
             _pm(r.lead, r.lead_ci95),
             "yes" if r.sure else "no",
-            str(r.get("tied", "")),
+            "n/a" if pd.isna(r.get("tied")) else str(r.tied),
         )
     out.print(grid)
+
+
+def _print_points(points: pd.DataFrame) -> None:
+    """Mean ± 95% CI of the key outcomes per scenario and design point."""
+    from experiments import kwadrant
+
+    shown = [o for o in kwadrant.KEY_OUTCOMES if o in set(points.outcome)]
+    keys = [c for c in points.columns if c not in ("outcome", "n", "mean", "sd", "ci95")]
+    wide = points.set_index([*keys, "outcome"])[["mean", "ci95", "n"]].unstack()
+    grid = Table(title="mean ± 95% CI per design point", title_justify="left", caption=_tail_note())
+    for col in (*keys[1:], "n"):
+        grid.add_column(col.removesuffix("_type"))
+    for name in shown:
+        grid.add_column(kwadrant.SHORT.get(name, name), justify="right")
+    for key, row in wide.iterrows():
+        n = str(int(row[("n", shown[0])])) if shown else ""
+        values = [_pm(row[("mean", o)], row[("ci95", o)]) for o in shown]
+        grid.add_row(*(_short(v) for v in key[1:]), n, *values)
+    out.print(grid)
+
+
+def _short(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def _tail_note() -> str:
+    from experiments.summary import TAIL_WEEKS
+
+    return f"values: mean over the last {TAIL_WEEKS} reported weeks of each run"
 
 
 def _print_sensitivity(tables: dict[str, pd.DataFrame]) -> None:
@@ -353,44 +549,3 @@ def _pm(value: float, ci: float) -> str:
     big = max(abs(value), abs(ci) if math.isfinite(ci) else 0.0) >= 1000
     fmt = (lambda v: f"{v:,.0f}") if big else (lambda v: f"{v:.3f}")
     return fmt(value) if not math.isfinite(ci) else f"{fmt(value)} ± {fmt(ci)}"
-
-
-# --- status, compact, report ---------------------------------------------------------------
-
-
-def status(directory: DirArg) -> None:
-    """Print planned / done / failed / remaining runs of a results directory."""
-    store = Store(directory)
-    counts = store.status()
-    out.print(
-        f"{directory}: {store.meta().get('design_kind', '?')}  "
-        + "  ".join(f"{k} {v}" for k, v in counts.items())
-    )
-    if counts["failed"]:
-        failures = store.query(
-            "SELECT error_type, message, count(*) AS runs FROM failures "
-            "GROUP BY ALL ORDER BY runs DESC LIMIT 5"
-        )
-        for _, r in failures.iterrows():
-            out.print(f"  {r.runs} x {r.error_type}: {r.message[:120]}")
-
-
-def compact(directory: DirArg) -> None:
-    """Merge the part files of a results directory (safe while a sweep runs)."""
-    store = Store(directory)
-    store.design()
-    merged = store.compact()
-    out.print("merged " + ", ".join(f"{n} {t} files" for t, n in merged.items()))
-
-
-def report(
-    directory: DirArg,
-    output: Annotated[
-        Path | None, typer.Option(help="HTML file (default: DIR/report.html).")
-    ] = None,
-) -> None:
-    """Write a self-contained HTML report (heatmaps, best coats, Sobol/Morris, convergence)."""
-    from experiments.report import write_report
-
-    path = write_report(Store(directory), output)
-    out.print(f"wrote {path}")

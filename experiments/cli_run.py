@@ -2,50 +2,24 @@
 
 from __future__ import annotations
 
+import csv
+import json
+import sys
 import time
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from experiments.config import list_scenarios, load_scenario
-from experiments.io import write_parquet
-from experiments.single import run_scenario, tidy
-from sim.errors import ConfigError
-from sim.measures import HEADLINE, OUTCOMES
-from sim.params import PARAMETERS, check_name
+from experiments.config import check_seed, list_scenarios, load_scenario, parse_sets
+from experiments.integrity import check_writable_file
 
 console = Console(stderr=True)
 out = Console(width=None if Console().is_terminal else 110)
-
-SUMMARY = HEADLINE
-
-
-def parse_sets(sets: list[str] | None) -> dict[str, Any]:
-    """Turn ``["caseload_norm=12", "region_type=innoverend"]`` into typed overrides."""
-    overrides: dict[str, Any] = {}
-    for item in sets or []:
-        name, sep, raw = item.partition("=")
-        if not sep:
-            raise ConfigError("--set", item, "write it as NAME=VALUE")
-        param = check_name(name.strip())
-        overrides[param.name] = _coerce(param.kind, raw.strip())
-    return overrides
-
-
-def _coerce(kind: str, raw: str) -> Any:
-    if kind == "bool":
-        return {"true": True, "false": False}.get(raw.lower(), raw)
-    if kind in ("int", "float"):
-        try:
-            number = float(raw)
-        except ValueError:
-            return raw
-        return int(number) if kind == "int" and number.is_integer() else number
-    return raw
 
 
 def run(
@@ -62,16 +36,22 @@ def run(
     ] = None,
 ) -> None:
     """Run one scenario and print a summary; optionally write the weekly table."""
-    if out_file is not None and out_file.suffix != ".parquet":
-        raise ConfigError("--out", str(out_file), "the file name must end in .parquet")
+    if seed is not None:
+        check_seed(seed)
+    if out_file is not None:
+        check_writable_file(out_file, "--out", suffix=".parquet")
     sc = load_scenario(scenario, parse_sets(sets))
     seed = sc.seed if seed is None else seed
     weeks = weeks or sc.weeks
+
+    from experiments.io import write_parquet
+    from experiments.single import run_scenario, tidy
+
     started = time.perf_counter()
     with _progress(weeks) as advance:
         weekly = run_scenario(sc, seed=seed, weeks=weeks, on_week=advance)
     elapsed = time.perf_counter() - started
-    table = tidy(weekly, sc.params, seed, weeks)
+    table = tidy(weekly, sc.params, seed, weeks, typology=sc.typology)
     if out_file is not None:
         meta = {
             "scenario": sc.name,
@@ -109,16 +89,19 @@ class _progress:
 
 
 def _summary(sc, table, seed, weeks, elapsed, out_file) -> None:
-    last = table[table.week > max(0, weeks - 52)]
+    from experiments.summary import TAIL_WEEKS, tail_means
+    from sim.measures import HEADLINE, OUTCOMES
+
+    means = tail_means(table, HEADLINE)
     grid = Table(
         title=f"{sc.name}: seed {seed}, {weeks} weeks, {elapsed:.2f} s", title_justify="left"
     )
     grid.add_column("outcome", no_wrap=True)
-    grid.add_column("mean, last 52 weeks", justify="right")
+    grid.add_column(f"mean, last {TAIL_WEEKS} weeks", justify="right")
     grid.add_column("final week", justify="right")
     grid.add_column("unit")
-    for name in SUMMARY:
-        grid.add_row(name, _fmt(last[name].mean()), _fmt(table[name].iloc[-1]), OUTCOMES[name].unit)
+    for name in HEADLINE:
+        grid.add_row(name, _fmt(means[name]), _fmt(table[name].iloc[-1]), OUTCOMES[name].unit)
     out.print(grid)
     types = ", ".join(f"{k}={v}" for k, v in sc.types.items())
     out.print(f"coat: {types}")
@@ -130,14 +113,62 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3f}"
 
 
-def params(group: Annotated[str | None, typer.Option(help="Only this group.")] = None) -> None:
-    """List every parameter: default, unit, bounds and source."""
+class ListFormat(StrEnum):
+    """Output formats of ``mpgsim params``."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+PARAM_FIELDS = ("name", "group", "kind", "default", "unit", "low", "high", "choices", "source")
+
+
+def params(
+    group: Annotated[str | None, typer.Option(help="Only this group.")] = None,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", help="table (for reading), json or csv.")
+    ] = ListFormat.table,
+) -> None:
+    """List every parameter: default, unit, bounds and source (full names, never cut)."""
+    from sim.params import PARAMETERS
+
+    chosen = [p for p in PARAMETERS.values() if not group or p.group == group]
+    rows = [
+        {
+            "name": p.name,
+            "group": p.group,
+            "kind": p.kind,
+            "default": p.default,
+            "unit": p.unit,
+            "low": p.low,
+            "high": p.high,
+            "choices": "|".join(p.choices or ()),
+            "source": p.source,
+        }
+        for p in chosen
+    ]
+    if fmt == ListFormat.json:
+        json.dump(rows, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    elif fmt == ListFormat.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=PARAM_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        _params_table(chosen)
+
+
+def _params_table(chosen) -> None:
     grid = Table(show_lines=False)
-    for col in ("name", "default", "unit", "allowed", "source"):
-        grid.add_column(col)
-    for p in PARAMETERS.values():
-        if group and p.group != group:
-            continue
+    # The name column never shrinks: a cut name cannot be typed back into --set.
+    width = max((len(p.name) for p in chosen), default=4)
+    grid.add_column("name", no_wrap=True, min_width=width)
+    grid.add_column("default", overflow="fold")
+    grid.add_column("unit", overflow="fold")
+    grid.add_column("allowed", overflow="fold")
+    grid.add_column("source", overflow="fold")
+    for p in chosen:
         allowed = p.allowed().removeprefix("allowed: ")
         grid.add_row(p.name, str(p.default), p.unit, allowed, p.source)
     out.print(grid)

@@ -11,13 +11,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-import sim
 from experiments import calibration, validation
-from experiments.cli_experiments import _run
-from experiments.config import load_scenario
+from experiments.cli_experiments import run_pending
+from experiments.config import config_dir, load_scenario
 from experiments.io import write_parquet
 from experiments.pipeline import prepare
 from experiments.store import Store
+from sim.calibration import CALIBRATED_FILE
 
 console = Console(stderr=True)
 out = Console(width=None if Console().is_terminal else 140)
@@ -48,7 +48,7 @@ def validate(
     design = validation.plan(sc, patterns, reps, weeks, seed)
     identity = {"kind": "validation", "scenario": sc.name, "weeks": weeks, "seed": seed}
     full = prepare(store, design, identity, {"patterns": [p.id for p in patterns]})
-    _run(store, design, engine, workers, None, None, None, False)
+    run_pending(store, design, engine, workers, None, None, None, False)
     table = validation.evaluate(patterns, store.runs(), full[full.run_id.isin(design.run_id)])
     _print(table, sc.name, reps)
     _save(table, out_dir, sc.name, reps, weeks, seed)
@@ -95,7 +95,9 @@ def calibrate(
     ),
     engine: Annotated[str, ENGINE] = "processes",
     workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
-    write: Annotated[bool, typer.Option(help="Write the result to sim/calibration.py.")] = False,
+    write: Annotated[
+        bool, typer.Option(help="Write the result to configs/calibrated.toml.")
+    ] = False,
 ) -> None:
     """Calibrate free parameters against the calibration patterns (configs/calibration.toml).
 
@@ -126,8 +128,8 @@ def calibrate(
         )
     out.print(grid)
     if write:
-        target = Path(sim.__file__).parent / "calibration.py"
-        target.write_text(calibration.render_module(chosen, tried, kept, procedure))
+        target = config_dir() / CALIBRATED_FILE
+        target.write_text(calibration.render_data(chosen, tried, kept, procedure))
         out.print(f"wrote {target}; run `mpgsim validate` to check the new defaults")
 
 
@@ -144,7 +146,7 @@ def _wave(procedure, patterns, sc, sets, box, wave, out_dir, engine, workers) ->
         "box": box,
     }
     full = prepare(store, design, identity, {})
-    _run(store, design, engine, workers, None, None, None, False)
+    run_pending(store, design, engine, workers, None, None, None, False)
     scored = calibration.score(patterns, store.runs(), full[full.run_id.isin(design.run_id)])
     console.print(f"  {int(scored.kept.sum())} of {len(scored)} sets kept in this wave")
     return scored.assign(wave=wave + 1)

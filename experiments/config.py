@@ -23,29 +23,43 @@ the value and what is allowed.
 
 from __future__ import annotations
 
-import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from sim.errors import ConfigError
-from sim.params import Params, validate
-from sim.typology import LEVELS, Typology
+from sim.files import config_dirs, read_toml
+from sim.params import Params, check_name, validate
+from sim.typology import LEVELS, Typology, load_typology
+
+__all__ = [
+    "MAX_SEED",
+    "Scenario",
+    "check_seed",
+    "config_dir",
+    "list_scenarios",
+    "load_scenario",
+    "load_typology",
+    "parse_sets",
+    "parse_value",
+]
 
 DEFAULT_WEEKS = 104
 DEFAULT_SEED = 1
+#: Seeds are stored as 64-bit signed integers in every table, so this is the largest one.
+MAX_SEED = 2**63 - 1
 #: files in configs/ that describe the model or its validation, not scenarios
-NOT_SCENARIOS = {"typologies", "patterns", "calibration"}
+NOT_SCENARIOS = {"typologies", "patterns", "calibration", "calibrated"}
 _TOP_KEYS = {"name", "description", "weeks", "seed", "types", "params", "extends", "case"}
 
 
 def config_dir() -> Path:
-    """Return the configs folder (``$MPGSIM_CONFIG_DIR`` or the repository's ``configs/``)."""
-    env = os.environ.get("MPGSIM_CONFIG_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[1] / "configs"
+    """The first configs folder looked in (``$MPGSIM_CONFIG_DIR``, else the packaged one).
+
+    Files are looked up in :func:`sim.files.config_dirs` order; see :mod:`sim.files`.
+    """
+    return config_dirs()[0]
 
 
 @dataclass(frozen=True)
@@ -82,21 +96,12 @@ class Scenario:
 
 
 def list_scenarios() -> list[str]:
-    """Names of the scenarios in ``configs/`` (training cases as ``cases/NAME``)."""
-    root = config_dir()
-    names = [p.stem for p in sorted(root.glob("*.toml")) if p.stem not in NOT_SCENARIOS]
-    names += [f"cases/{p.stem}" for p in sorted((root / "cases").glob("*.toml"))]
-    return names
-
-
-def load_typology(path: str | Path | None = None) -> Typology:
-    """Read and validate ``configs/typologies.toml`` (or ``path``)."""
-    return _load_typology_cached(str(Path(path) if path else config_dir() / "typologies.toml"))
-
-
-@cache
-def _load_typology_cached(path: str) -> Typology:
-    return Typology.from_mapping(_read_toml(Path(path)))
+    """Names of the scenarios in the configs folders (training cases as ``cases/NAME``)."""
+    names: list[str] = []
+    for root in config_dirs():
+        names += [p.stem for p in sorted(root.glob("*.toml")) if p.stem not in NOT_SCENARIOS]
+        names += [f"cases/{p.stem}" for p in sorted((root / "cases").glob("*.toml"))]
+    return list(dict.fromkeys(names))
 
 
 def load_scenario(name_or_path: str, overrides: Mapping[str, Any] | None = None) -> Scenario:
@@ -115,7 +120,7 @@ def load_scenario(name_or_path: str, overrides: Mapping[str, Any] | None = None)
         params=validate(params_overrides),
         typology=load_typology(),
         weeks=_positive_int("weeks", raw.get("weeks", DEFAULT_WEEKS)),
-        seed=_positive_int("seed", raw.get("seed", DEFAULT_SEED), low=0),
+        seed=check_seed(raw.get("seed", DEFAULT_SEED), "seed"),
         case=raw.get("case", {}),
     )
 
@@ -126,10 +131,10 @@ def _resolve(name_or_path: str) -> Path:
         if candidate.is_file():
             return candidate
         raise ConfigError("scenario", name_or_path, "no such file")
-    root = config_dir()
-    for path in (root / f"{name_or_path}.toml", root / "cases" / f"{name_or_path}.toml"):
-        if path.is_file() and path.stem not in NOT_SCENARIOS:
-            return path
+    for root in config_dirs():
+        for path in (root / f"{name_or_path}.toml", root / "cases" / f"{name_or_path}.toml"):
+            if path.is_file() and path.stem not in NOT_SCENARIOS:
+                return path
     raise ConfigError("scenario", name_or_path, "known scenarios: " + ", ".join(list_scenarios()))
 
 
@@ -137,7 +142,7 @@ def _flatten(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     """Read a scenario file, merging what it extends; types become ``<level>_type`` params."""
     if path in seen:
         raise ConfigError("extends", path.stem, "scenarios may not extend each other in a cycle")
-    data = _read_toml(path)
+    data = read_toml(path)
     unknown = set(data) - _TOP_KEYS
     if unknown:
         key = sorted(unknown)[0]
@@ -165,17 +170,53 @@ def _table(path: Path, data: Mapping, key: str) -> Mapping[str, Any]:
     return value
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError("file", str(path), "no such file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(path.name, "TOML", f"not valid TOML ({exc})") from None
-
-
 def _positive_int(name: str, value: Any, low: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
         raise ConfigError(name, value, f"allowed: a whole number >= {low}")
     return value
+
+
+def check_seed(value: Any, field: str = "--seed") -> int:
+    """Return ``value`` as a seed, or raise ConfigError: a whole number from 0 to MAX_SEED."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
+        raise ConfigError(field, value, f"allowed: a whole number from 0 to {MAX_SEED} (2^63 - 1)")
+    return value
+
+
+def parse_value(name: str, raw: str) -> Any:
+    """Turn the text ``raw`` into a value of the declared parameter ``name``, checked.
+
+    ``"12"`` becomes 12 for an int parameter, ``"true"`` True for a bool, and so on.
+
+    Raises:
+        ConfigError: an unknown parameter, or a value its declaration does not allow.
+    """
+    param = check_name(name.strip())
+    return param.check(_coerce(param.kind, raw.strip()))
+
+
+def parse_sets(sets: list[str] | None) -> dict[str, Any]:
+    """Turn ``["caseload_norm=12", "region_type=innoverend"]`` into checked overrides.
+
+    Raises:
+        ConfigError: an item without ``=``, an unknown parameter or a bad value.
+    """
+    overrides: dict[str, Any] = {}
+    for item in sets or []:
+        name, sep, raw = item.partition("=")
+        if not sep:
+            raise ConfigError("--set", item, "write it as NAME=VALUE")
+        overrides[check_name(name.strip()).name] = parse_value(name, raw)
+    return overrides
+
+
+def _coerce(kind: str, raw: str) -> Any:
+    if kind == "bool":
+        return {"true": True, "false": False}.get(raw.lower(), raw)
+    if kind in ("int", "float"):
+        try:
+            number = float(raw)
+        except ValueError:
+            return raw
+        return int(number) if kind == "int" and number.is_integer() else number
+    return raw

@@ -77,10 +77,11 @@ def build_design(
         name = scenario.name if scenario else kind
         base = dict(scenario.overrides) if scenario else {}
         base_json = json.dumps(base, sort_keys=True, default=str)
+        typology = scenario.typology if scenario else None
         for sample_row, point in enumerate(points):
             params = _params(scenario, point)
             for rep, seed in enumerate(run_seeds):
-                ids = run_id(params, seed, weeks)
+                ids = run_id(params, typology, seed, weeks)
                 rows.append(
                     (ids, kind, name, sample_row, rep, seed, weeks, base_json, *point.values())
                 )

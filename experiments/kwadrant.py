@@ -1,9 +1,10 @@
 """The kwadrant: the 3x3x3x3 full factorial over the four type levels (the coat, "de jas").
 
-Each run's value for an outcome is its mean over the last 52 weeks (all weeks when the run is
-shorter; see :func:`experiments.runner.summarise`). Per cell we report the mean over the
-replications with a 95% t-interval. The best-fitting coat per outcome and scenario (family
-profile) is the cell with the best mean; "how sure" compares its lead over the runner-up with
+Each run's value for an outcome is its tail mean (see :mod:`experiments.summary`). Per cell we
+report the mean over the replications with a 95% t-interval. The best-fitting coat per outcome
+and scenario (family profile) is the cell with the best mean in the direction the outcome
+declares (``sim.measures.OUTCOMES[name].better``); outcomes without a better direction (counts,
+shares of a policy) get no best coat. "How sure" compares its lead over the runner-up with
 the 95% interval of the paired difference (replication r of both cells shares its seed, so
 the difference is paired). This is a best-versus-runner-up check, not a correction for the
 80 comparisons the best cell won. ``tied`` counts the coats (the best included) whose paired
@@ -18,10 +19,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from experiments.config import Scenario
 from experiments.design import build_design
+from experiments.stats import half_width, point_stats
+from sim.measures import OUTCOMES
 from sim.params import TYPES
 from sim.typology import LEVELS
 
@@ -47,8 +49,6 @@ SHORT = {
     "recovered_share": "recovered",
     "fit_score": "fit",
 }
-#: Outcomes where a higher value is better; everything else is better lower.
-HIGHER_IS_BETTER = ("trust", "recovered", "fit_score")
 
 
 def cells() -> list[dict[str, str]]:
@@ -63,36 +63,28 @@ def kwadrant_design(
     return build_design("kwadrant", cells(), reps, root_seed, weeks, scenarios)
 
 
-def better(outcome: str) -> str:
-    """Return "higher" or "lower": which direction of ``outcome`` is better."""
-    return "higher" if outcome.startswith(HIGHER_IS_BETTER) else "lower"
+def better(outcome: str) -> str | None:
+    """Which direction of ``outcome`` is better: "higher", "lower" or None (as declared)."""
+    declared = OUTCOMES.get(outcome)
+    return declared.better if declared else None
 
 
 def cell_stats(runs: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
     """Per scenario, cell and outcome: n, mean, sd and 95% CI half-width over replications."""
-    long = runs.melt(
-        id_vars=["scenario", *FACTORS],
-        value_vars=list(outcomes),
-        var_name="outcome",
-        value_name="value",
-    )
-    grouped = long.groupby(["scenario", "outcome", *FACTORS], sort=True)["value"]
-    out = grouped.agg(n="count", mean="mean", sd="std").reset_index()
-    out["ci95"] = _half_width(out["sd"], out["n"])
-    return out
-
-
-def _half_width(sd: pd.Series, n: pd.Series) -> pd.Series:
-    dof = (n - 1).where(n > 1)
-    return stats.t.ppf(0.975, dof) * sd / np.sqrt(n)
+    return point_stats(runs, ["scenario", *FACTORS], outcomes)
 
 
 def best_coats(runs: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
-    """Best and runner-up coat per scenario and outcome, the lead with its paired CI, ties."""
-    table = cell_stats(runs, outcomes)
+    """Best and runner-up coat per scenario and outcome, the lead with its paired CI, ties.
+
+    Only outcomes with a declared better direction are ranked. With one replication the
+    paired CIs cannot be measured: ``lead_ci95`` is NaN, ``sure`` False and ``tied`` missing.
+    """
+    directed = [o for o in outcomes if better(o)]
+    table = cell_stats(runs, directed)
     rows = []
     for (scenario, outcome), group in table.groupby(["scenario", "outcome"], sort=True):
-        ranked = group.sort_values("mean", ascending=better(outcome) == "lower")
+        ranked = group.sort_values("mean", ascending=better(outcome) == "lower", kind="stable")
         if len(ranked) < 2 or ranked["mean"].isna().all():
             continue
         best, second = ranked.iloc[0], ranked.iloc[1]
@@ -112,10 +104,13 @@ def best_coats(runs: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
                 "lead": lead,
                 "lead_ci95": lead_ci,
                 "sure": bool(lead > lead_ci) if np.isfinite(lead_ci) else False,
-                "tied": int((gap.abs() <= gap_ci).sum()),
+                "tied": int((gap.abs() <= gap_ci).sum()) if gap_ci.notna().any() else pd.NA,
             }
         )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if not out.empty:
+        out["tied"] = out["tied"].astype("Int64")
+    return out
 
 
 def paired_gaps(runs: pd.DataFrame, outcome: str, best) -> tuple[pd.Series, pd.Series]:
@@ -127,7 +122,7 @@ def paired_gaps(runs: pd.DataFrame, outcome: str, best) -> tuple[pd.Series, pd.S
     values = runs.pivot_table(index=list(FACTORS), columns="replication", values=outcome)
     diff = values - values.loc[_key(best)]
     n = diff.notna().sum(axis=1)
-    return diff.mean(axis=1), _half_width(diff.std(axis=1), n)
+    return diff.mean(axis=1), half_width(diff.std(axis=1), n)
 
 
 def _key(cell) -> tuple:

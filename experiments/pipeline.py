@@ -16,13 +16,16 @@ import pandas as pd
 
 from experiments import kwadrant, sensitivity
 from experiments.config import Scenario
-from experiments.design import build_design, shard
+from experiments.design import build_design, shard, varied_columns
 from experiments.executors import Engine
-from experiments.io import write_parquet
 from experiments.runner import RunFn, RunReport, run_design
+from experiments.stats import point_stats
 from experiments.store import Store
 from experiments.tables import numeric_outcomes
 from sim.errors import ConfigError
+
+#: Own designs: points given by the user (a grid, a CSV file or a Latin hypercube).
+POINT_KINDS = ("grid", "csv", "lhs")
 
 
 def prepare(
@@ -69,15 +72,19 @@ def plan_kwadrant(
 ) -> pd.DataFrame:
     """Plan (or extend) a kwadrant sweep in ``store``; return the design of this command."""
     design = kwadrant.kwadrant_design(scenarios, reps, weeks, seed)
-    identity = {
-        "kind": "kwadrant",
+    prepare(store, design, _identity("kwadrant", scenarios, weeks, seed), {"reps": reps})
+    return design
+
+
+def _identity(kind: str, scenarios: Sequence[Scenario], weeks: int, seed: int) -> dict:
+    """What makes a sweep over scenarios the same experiment (the reps may grow)."""
+    return {
+        "kind": kind,
         "scenarios": [s.name for s in scenarios],
         "weeks": weeks,
         "seed": seed,
         "overrides": {s.name: dict(s.overrides) for s in scenarios},
     }
-    prepare(store, design, identity, {"reps": reps})
-    return design
 
 
 def analyse_kwadrant(
@@ -99,7 +106,70 @@ def analyse_kwadrant(
 
 def _save(store: Store, tables: dict[str, pd.DataFrame]) -> None:
     for name, table in tables.items():
-        write_parquet(table, store.root / "results" / f"{name}.parquet", {"table": name})
+        store.save_result(name, table)
+
+
+# --- own designs: grid, csv, lhs ------------------------------------------------------------
+
+
+def plan_points(
+    store: Store,
+    kind: str,
+    points: Sequence[dict[str, Any]],
+    scenarios: Sequence[Scenario],
+    reps: int,
+    weeks: int,
+    seed: int,
+) -> pd.DataFrame:
+    """Plan (or extend with more replications) an own design in ``store``.
+
+    The identity is the points themselves, so the same command resumes and another set of
+    points is refused in the same directory.
+    """
+    if kind not in POINT_KINDS:
+        raise ConfigError("kind", kind, "allowed: " + ", ".join(POINT_KINDS))
+    design = build_design(kind, points, reps, seed, weeks, scenarios)
+    identity = {**_identity(kind, scenarios, weeks, seed), "points": [dict(p) for p in points]}
+    prepare(store, design, identity, {"reps": reps})
+    return design
+
+
+def analyse_points(store: Store, outcomes: Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Per scenario, design point and outcome: n, mean, sd, ci95; saved as ``results/points``."""
+    runs = store.runs()
+    if runs.empty:
+        raise ConfigError("results", str(store.root), "no finished runs yet")
+    varied = varied_columns(store.design())
+    chosen = [o for o in (outcomes or numeric_outcomes(runs)) if o not in varied]
+    tables = {"points": point_stats(runs, ["scenario", "sample_row", *varied], chosen)}
+    _save(store, tables)
+    return tables
+
+
+def analyse(store: Store) -> dict[str, pd.DataFrame]:
+    """Analyse a store afresh from its finished runs, whatever its kind; save the tables.
+
+    Sobol and Morris analyse the outcomes of their saved tables (those asked for when the
+    command ran); the design's own N is used.
+
+    Raises:
+        ConfigError: no design, nothing finished, or a sensitivity store never analysed.
+    """
+    kind = store.meta().get("design_kind") or store.design().design_kind.iloc[0]
+    if kind == "kwadrant":
+        return analyse_kwadrant(store)
+    if kind in POINT_KINDS:
+        return analyse_points(store)
+    if kind in ("sobol", "morris"):
+        saved = store.results().get(kind)
+        if saved is None or "outcome" not in saved:
+            raise ConfigError(
+                "DIR",
+                str(store.root),
+                f"no {kind} results yet; finish the sensitivity command first (rerun it)",
+            )
+        return analyse_sensitivity(store, list(dict.fromkeys(saved.outcome)))
+    raise ConfigError("DIR", str(store.root), f"cannot analyse a {kind} store")
 
 
 # --- sensitivity ---------------------------------------------------------------------------
@@ -201,5 +271,4 @@ def check_outcomes(outcomes: Sequence[str], known: Sequence[str]) -> None:
 
 def load_results(root: str | Path) -> dict[str, pd.DataFrame]:
     """The saved result tables of a store (``results/*.parquet``), by name."""
-    folder = Path(root) / "results"
-    return {p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet"))}
+    return Store(root).results()

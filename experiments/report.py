@@ -1,32 +1,36 @@
 """``mpgsim report DIR``: one self-contained HTML file (plotly.js inline, no CDN).
 
-For a kwadrant sweep: per scenario and key outcome a 9x9 heatmap of all 81 coats (professional
-x organisation against region x climate) and the six 3x3 pair maps with the other two levels
-averaged, plus the best-coat table. For Sobol: first-order and total indices with their
-bootstrap CIs and the convergence plot; for Morris: mu* with CIs and mu* against sigma.
+The report always analyses the runs as they are now (never a saved table that may be older),
+and says so when the design is not finished. For a kwadrant sweep: per scenario and key
+outcome a 9x9 heatmap of all 81 coats, the six 3x3 pair maps and a fan chart of the best and
+the worst coat over time, plus the best-coat table. For an own design (grid, csv, lhs): the
+mean and CI per design point and fan charts per point. For Sobol: first-order and total
+indices with bootstrap CIs and the convergence plot; for Morris: mu* and mu* against sigma.
+The figures come from :mod:`experiments.figures`.
 """
 
 from __future__ import annotations
 
 import html
-import itertools
 from pathlib import Path
 
 import pandas as pd
-import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
-from plotly.subplots import make_subplots
 
-from experiments import kwadrant, pipeline
+from experiments import figures, kwadrant, pipeline
+from experiments.design import varied_columns
 from experiments.store import Store
+from experiments.summary import quantiles_over_time
 from sim.errors import ConfigError
-from sim.params import TYPES
 
 _CSS = (
     "body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px}"
     "table{border-collapse:collapse;font-size:0.9em}td,th{border:1px solid #ccc;padding:3px 6px}"
+    ".warn{background:#fff3cd;padding:0.5em 1em;border-left:4px solid #d39e00}"
 )
+#: Fan charts are drawn per design point for designs up to this many points.
+MAX_FAN_POINTS = 12
 
 
 def write_report(store: Store, output: str | Path | None = None) -> Path:
@@ -35,11 +39,14 @@ def write_report(store: Store, output: str | Path | None = None) -> Path:
     kind = meta.get("design_kind")
     if kind is None:
         raise ConfigError("DIR", str(store.root), "no design.parquet here; not a results store")
+    tables = pipeline.analyse(store)
     sections = [_header(store, meta)]
     if kind == "kwadrant":
-        sections += _kwadrant(store)
+        sections += _kwadrant(store, tables)
+    elif kind in pipeline.POINT_KINDS:
+        sections += _points(store, tables["points"])
     else:
-        sections += _sensitivity(store, kind)
+        sections += _sensitivity(tables, kind)
     path = Path(output) if output else store.root / "report.html"
     path.write_text(_page(f"mpgsim {kind}: {store.root.name}", sections), encoding="utf-8")
     return path
@@ -55,140 +62,114 @@ def _page(title: str, sections: list[str]) -> str:
     )
 
 
-def _fig(fig: go.Figure) -> str:
+def _fig(fig) -> str:
     return pio.to_html(fig, full_html=False, include_plotlyjs=False)
 
 
 def _header(store: Store, meta: dict) -> str:
     counts = store.status()
-    items = "".join(f"<li>{k}: {v}</li>" for k, v in counts.items())
+    items = "".join(f"<li>{k.replace('_', ' ')}: {v}</li>" for k, v in counts.items())
     ident = html.escape(str(meta.get("identity", {})))
-    return f"<p>Model version {html.escape(str(meta.get('version')))}</p><ul>{items}</ul>" + (
+    warn = ""
+    if counts["remaining"] or counts["failed"]:
+        warn = (
+            f"<p class='warn'>{counts['remaining']} runs have no result yet and "
+            f"{counts['failed']} failed: this report covers the {counts['done']} finished "
+            "runs only. Rerun the experiment's command to complete it.</p>"
+        )
+    return (
+        f"<p>Model version {html.escape(str(meta.get('version')))}</p>{warn}<ul>{items}</ul>"
         f"<details><summary>design</summary><pre>{ident}</pre></details>"
     )
+
+
+def _table(df: pd.DataFrame) -> str:
+    return df.to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep="n/a")
 
 
 # --- kwadrant ------------------------------------------------------------------------------
 
 
-def _kwadrant(store: Store) -> list[str]:
-    tables = pipeline.load_results(store.root)
-    if "kwadrant_cells" not in tables:
-        tables = pipeline.analyse_kwadrant(store)
-    cells = tables["kwadrant_cells"]
+def _kwadrant(store: Store, tables: dict[str, pd.DataFrame]) -> list[str]:
+    cells, best = tables["kwadrant_cells"], tables["kwadrant_best"]
+    runs = store.runs()
     shown = [o for o in kwadrant.KEY_OUTCOMES if o in set(cells.outcome)]
     out = []
     for scenario, group in cells.groupby("scenario"):
         out.append(f"<h2>Scenario {html.escape(str(scenario))}</h2>")
         for outcome in shown:
             one = group[group.outcome == outcome]
-            out.append(f"<h3>{outcome} ({kwadrant.better(outcome)} is better)</h3>")
-            out += [_fig(full_heatmap(one, outcome)), _fig(pair_heatmaps(one, outcome))]
-    best = tables["kwadrant_best"].copy()
+            direction = kwadrant.better(outcome)
+            said = f"{direction} is better" if direction else "no better direction"
+            out.append(f"<h3>{outcome} ({said})</h3>")
+            out += [
+                _fig(figures.full_heatmap(one, outcome)),
+                _fig(figures.pair_heatmaps(one, outcome)),
+            ]
+            out.append(_fig(_extreme_fans(store, runs[runs.scenario == scenario], one, outcome)))
+    best = best.copy()
     best["coat"] = best.apply(kwadrant.coat_label, axis=1)
-    cols = [
-        "scenario",
-        "outcome",
-        "better",
-        "coat",
-        "mean",
-        "ci95",
-        "runner_up",
-        "lead",
-        "lead_ci95",
-        "sure",
-        "tied",
-    ]
+    cols = ["scenario", "outcome", "better", "coat", "mean", "ci95", "runner_up", "lead"]
+    cols += ["lead_ci95", "sure", "tied"]
     out.append("<h2>Best-fitting coat per outcome and family profile</h2>")
     out.append(
-        "<p>sure: the lead over the runner-up exceeds the 95% CI of the paired "
-        "difference (same seeds per replication). tied: how many coats, the best included, "
-        "lie within the paired 95% CI of the best: they fit about as well.</p>"
+        "<p>Only outcomes with a better direction have a best coat. sure: the lead over the "
+        "runner-up exceeds the 95% CI of the paired difference (same seeds per replication). "
+        "tied: how many coats, the best included, lie within the paired 95% CI of the best: "
+        "they fit about as well (n/a with one replication).</p>"
     )
-    out.append(
-        best[[c for c in cols if c in best.columns]].to_html(
-            index=False, float_format=lambda v: f"{v:.4g}"
-        )
-    )
+    out.append(_table(best[[c for c in cols if c in best.columns]]))
     return out
 
 
-def full_heatmap(cells: pd.DataFrame, outcome: str) -> go.Figure:
-    """All 81 coats: professional x organisation (rows) against region x climate (columns)."""
-    rows = [f"{a[0].upper()}/{b[0].upper()}" for a, b in itertools.product(TYPES, TYPES)]
-    frame = (
-        cells.assign(
-            row=cells.professional_type.str[0].str.upper()
-            + "/"
-            + cells.organisation_type.str[0].str.upper(),
-            col=cells.region_type.str[0].str.upper()
-            + "/"
-            + cells.political_climate_type.str[0].str.upper(),
-        )
-        .pivot_table(index="row", columns="col", values="mean")
-        .reindex(index=rows, columns=rows)
-    )
-    fig = go.Figure(
-        go.Heatmap(
-            z=frame.values, x=rows, y=rows, colorscale=_scale(outcome), colorbar={"title": outcome}
-        )
-    )
-    fig.update_layout(
-        title=f"{outcome}: all 81 coats",
-        height=520,
-        width=620,
-        xaxis_title="region / climate",
-        yaxis_title="professional / organisation",
-    )
-    return fig
+def _extreme_fans(store: Store, runs: pd.DataFrame, cells: pd.DataFrame, outcome: str):
+    """Fan chart of the best and the worst coat (highest and lowest without a direction)."""
+    ranked = cells.dropna(subset=["mean"]).sort_values("mean", kind="stable")
+    if kwadrant.better(outcome) == "higher":
+        ranked = ranked.iloc[::-1]
+    ends = {"best": ranked.iloc[0], "worst": ranked.iloc[-1]}
+    if not kwadrant.better(outcome):
+        ends = {"lowest": ranked.iloc[0], "highest": ranked.iloc[-1]}
+    groups = {}
+    for name, cell in ends.items():
+        match = (runs[list(kwadrant.FACTORS)] == cell[list(kwadrant.FACTORS)].values).all(axis=1)
+        groups[f"{name} {kwadrant.coat_label(cell, True)}"] = list(runs.run_id[match])
+    weekly = store.weekly([i for ids in groups.values() for i in ids], [outcome])
+    title = f"{outcome} over time: {' and '.join(ends)} coat across replications"
+    return figures.fan_chart(quantiles_over_time(weekly, outcome, groups), outcome, title)
 
 
-def pair_heatmaps(cells: pd.DataFrame, outcome: str) -> go.Figure:
-    """The six two-level maps (3x3), each averaged over the other two levels."""
-    pairs = list(itertools.combinations(kwadrant.FACTORS, 2))
-    fig = make_subplots(
-        rows=2,
-        cols=3,
-        subplot_titles=[f"{a.removesuffix('_type')} x {b.removesuffix('_type')}" for a, b in pairs],
-    )
-    for i, (a, b) in enumerate(pairs):
-        grid = cells.pivot_table(index=a, columns=b, values="mean", aggfunc="mean")
-        grid = grid.reindex(index=list(TYPES), columns=list(TYPES))
-        fig.add_trace(
-            go.Heatmap(
-                z=grid.values,
-                x=list(TYPES),
-                y=list(TYPES),
-                colorscale=_scale(outcome),
-                coloraxis="coloraxis",
-            ),
-            row=i // 3 + 1,
-            col=i % 3 + 1,
-        )
-    fig.update_layout(
-        title=f"{outcome}: two levels against each other, the rest averaged",
-        height=600,
-        coloraxis={"colorscale": _scale(outcome)},
-    )
-    return fig
+# --- own designs ---------------------------------------------------------------------------
 
 
-def _scale(outcome: str) -> str:
-    # Green is always "better", whichever direction the outcome runs.
-    return "RdYlGn" if kwadrant.better(outcome) == "higher" else "RdYlGn_r"
+def _points(store: Store, points: pd.DataFrame) -> list[str]:
+    runs = store.runs()
+    varied = varied_columns(store.design())
+    shown = [o for o in kwadrant.KEY_OUTCOMES if o in set(points.outcome)]
+    shown = shown or list(dict.fromkeys(points.outcome))[:6]
+    out = ["<h2>Mean and 95% CI per design point</h2>"]
+    wide = points[points.outcome.isin(shown)]
+    out.append(_table(wide))
+    labels = runs.drop_duplicates(["scenario", "sample_row"])
+    if len(labels) > MAX_FAN_POINTS:
+        out.append(f"<p>{len(labels)} design points: fan charts only up to {MAX_FAN_POINTS}.</p>")
+        return out
+    groups = {}
+    for _, row in labels.iterrows():
+        label = ", ".join(f"{v}={row[v]}" for v in varied)
+        ids = runs.run_id[(runs.scenario == row.scenario) & (runs.sample_row == row.sample_row)]
+        groups[f"{row.scenario}: {label}"] = list(ids)
+    weekly = store.weekly([i for ids in groups.values() for i in ids], shown)
+    out.append("<h2>Outcomes over time across replications</h2>")
+    for outcome in shown:
+        out.append(_fig(figures.fan_chart(quantiles_over_time(weekly, outcome, groups), outcome)))
+    return out
 
 
 # --- sensitivity ---------------------------------------------------------------------------
 
 
-def _sensitivity(store: Store, kind: str) -> list[str]:
-    tables = pipeline.load_results(store.root)
-    if kind not in tables:
-        raise ConfigError(
-            "DIR",
-            str(store.root),
-            f"no {kind} results yet; finish the sensitivity command first (rerun it to resume)",
-        )
+def _sensitivity(tables: dict[str, pd.DataFrame], kind: str) -> list[str]:
     out = []
     for outcome, group in tables[kind].groupby("outcome"):
         out.append(f"<h2>{html.escape(str(outcome))}</h2>")
@@ -200,86 +181,11 @@ def _sensitivity(store: Store, kind: str) -> list[str]:
             f"{noise_text}</p>"
         )
         if kind == "sobol":
-            out.append(_fig(sobol_bars(group, outcome)))
+            out.append(_fig(figures.sobol_bars(group, outcome)))
             conv = tables["sobol_convergence"]
-            out.append(_fig(convergence_plot(conv[conv.outcome == outcome], outcome)))
+            out.append(_fig(figures.convergence_plot(conv[conv.outcome == outcome], outcome)))
         else:
-            out += [_fig(morris_bars(group, outcome)), _fig(morris_scatter(group, outcome))]
-        out.append(group.to_html(index=False, float_format=lambda v: f"{v:.4g}"))
+            out.append(_fig(figures.morris_bars(group, outcome)))
+            out.append(_fig(figures.morris_scatter(group, outcome)))
+        out.append(_table(group))
     return out
-
-
-def sobol_bars(indices: pd.DataFrame, outcome: str) -> go.Figure:
-    """First-order and total Sobol indices with their bootstrap 95% CIs."""
-    ordered = indices.sort_values("ST", ascending=False)
-    fig = go.Figure()
-    for key, name in (("S1", "first order S1"), ("ST", "total ST")):
-        fig.add_trace(
-            go.Bar(
-                x=ordered.parameter,
-                y=ordered[key],
-                name=name,
-                error_y={"type": "data", "array": ordered[f"{key}_conf"]},
-            )
-        )
-    fig.update_layout(
-        title=f"Sobol indices of {outcome} (N={int(indices.n.iloc[0])})",
-        barmode="group",
-        yaxis_title="index",
-        height=450,
-    )
-    return fig
-
-
-def convergence_plot(conv: pd.DataFrame, outcome: str) -> go.Figure:
-    """Total indices (with CIs) against the base sample size N of nested prefixes."""
-    fig = go.Figure()
-    for parameter, group in conv.groupby("parameter"):
-        fig.add_trace(
-            go.Scatter(
-                x=group.n,
-                y=group.ST,
-                name=parameter,
-                mode="lines+markers",
-                error_y={"type": "data", "array": group.ST_conf},
-            )
-        )
-    fig.update_layout(
-        title=f"Convergence of ST for {outcome}",
-        xaxis_type="log",
-        xaxis_title="N (base sample size)",
-        yaxis_title="ST",
-        height=450,
-    )
-    return fig
-
-
-def morris_bars(indices: pd.DataFrame, outcome: str) -> go.Figure:
-    """Morris mu* with its bootstrap 95% CI, largest first."""
-    ordered = indices.sort_values("mu_star", ascending=False)
-    fig = go.Figure(
-        go.Bar(
-            x=ordered.parameter,
-            y=ordered.mu_star,
-            error_y={"type": "data", "array": ordered.mu_star_conf},
-        )
-    )
-    fig.update_layout(title=f"Morris mu* of {outcome}", yaxis_title="mu*", height=450)
-    return fig
-
-
-def morris_scatter(indices: pd.DataFrame, outcome: str) -> go.Figure:
-    """mu* against sigma: high sigma means interactions or non-linearity."""
-    fig = go.Figure(
-        go.Scatter(
-            x=indices.mu_star,
-            y=indices.sigma,
-            text=indices.parameter,
-            mode="markers+text",
-            textposition="top center",
-        )
-    )
-    fig.update_layout(
-        title=f"Morris mu* vs sigma ({outcome})", xaxis_title="mu*", yaxis_title="sigma", height=450
-    )
-    return fig

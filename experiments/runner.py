@@ -1,13 +1,16 @@
 """The runner: executes what a design still lacks and streams the results into a store.
 
 Runs go to the executor in batches (fewer, larger tasks cut scheduling overhead). Each worker
-runs its batch, catches every error per run, and publishes the batch's results itself as part
-files, so only counts travel back. Part names are derived from the batch's run ids, so a batch
-that Dask retries after a worker died overwrites its own files instead of duplicating them.
-At most ``2 x workers`` batches are in flight: a kill loses at most those, and memory stays
-flat however long the design. A worker process that dies (segfault, out of memory) breaks a
-local process pool; the runner then starts a new pool and retries the lost batches one at a
-time, run by run, so only the run that kills its worker is recorded as failed.
+runs its batch, catches every error per run, and publishes each run's results itself as files
+named by the run id, so only counts travel back, and a run redone for any reason (a Dask retry
+after a worker died, a rerun with another batch size) replaces its own files instead of
+duplicating them. At most ``2 x workers`` batches are in flight: a kill loses at most those,
+and memory stays flat however long the design. A worker process that dies (segfault, out of
+memory) breaks a local process pool; the runner then starts a new pool and retries the lost
+batches one at a time, run by run, so only the run that kills its worker is recorded as failed.
+
+:func:`run_in_memory` is the same loop without a store: the workers send the summaries back
+(the dashboard's workshop reveal and comparisons), and a ``should_stop`` callback cancels it.
 """
 
 from __future__ import annotations
@@ -16,38 +19,42 @@ import os
 import socket
 import time
 import traceback
-import uuid
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from experiments.design import tasks, varied_columns
+from experiments.design import tasks
 from experiments.executors import Engine
 from experiments.store import Store
+from experiments.summary import numeric_outcome_columns, tail
 from experiments.tables import label
 
 RunFn = Callable[[dict[str, Any]], pd.DataFrame]
 Progress = Callable[[int, int], None]
+ShouldStop = Callable[[], bool]
 
-#: A run's value for an outcome is its mean over the last this-many weeks.
-SUMMARY_WEEKS = 52
 MAX_ATTEMPTS = 3
-_NAMESPACE = uuid.UUID("6f1d2a3e-8c4b-4d5e-9a7f-0b1c2d3e4f50")
+#: How often the loop looks at ``should_stop`` while runs are in flight.
+POLL_S = 0.2
 
 
 @dataclass
 class RunReport:
-    """What one call of :func:`run_design` did."""
+    """What one call of :func:`run_design` or :func:`run_in_memory` did."""
 
     planned: int
     skipped: int
     done: int = 0
     failed: int = 0
     seconds: float = 0.0
+    cancelled: bool = False
+    summaries: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    failures: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    weekly: list[pd.DataFrame] = field(default_factory=list, repr=False)
 
     @property
     def runs_per_second(self) -> float:
@@ -63,8 +70,11 @@ def run_design(
     batch_size: int | None = None,
     on_progress: Progress | None = None,
     retry_failed: bool = False,
+    should_stop: ShouldStop | None = None,
 ) -> RunReport:
     """Run every run of ``design`` that has no result in ``store`` yet.
+
+    Damaged files in the store are quarantined first, so their runs are redone.
 
     Args:
         design: planned runs (see :mod:`experiments.design`).
@@ -74,118 +84,181 @@ def run_design(
         batch_size: runs per task; default: about four tasks per worker, at most 8 runs.
         on_progress: called as ``on_progress(done, failed)`` after each finished batch.
         retry_failed: also rerun runs recorded as failed.
+        should_stop: polled while running; when it returns True no new batch starts, the
+            queued ones are dropped and the call returns with ``cancelled`` set.
 
     Returns:
         Counts and timing. A run that raises is recorded in ``failures/``; it never stops
         the others.
     """
+    store.repair()
     design = design.drop_duplicates("run_id")  # coinciding sample rows run once
     todo = store.pending(design, retry_failed)
     report = RunReport(planned=len(design), skipped=len(design) - len(todo))
-    size = batch_size or max(1, min(8, -(-len(todo) // (4 * engine.workers))))
-    all_tasks = tasks(todo)
-    queue = deque((all_tasks[i : i + size], 1) for i in range(0, len(all_tasks), size))
-    start = time.perf_counter()
-    _drain(queue, engine, store, run_fn, report, on_progress)
-    report.seconds = time.perf_counter() - start
+    _run(tasks(todo), engine, str(store.root), run_fn, report, batch_size, on_progress, should_stop)
     return report
 
 
-def _drain(queue, engine, store, run_fn, report, on_progress) -> None:
-    inflight: dict[Future, tuple[list, int]] = {}
-    suspects: deque = deque()  # batches lost when a worker died, retried one at a time
-    while queue or inflight or suspects:
-        _submit(queue, suspects, inflight, engine, run_fn, store)
-        finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
-        # Successful batches first, so a pool that broke afterwards does not hide them.
-        for future in sorted(finished, key=lambda f: f.exception() is not None):
-            if future not in inflight:
-                continue
-            batch, attempt = inflight.pop(future)
-            try:
-                counts = future.result()
-            except BrokenExecutor as exc:
-                engine.restart()
-                lost = [(batch, attempt), *inflight.values()]
-                inflight.clear()
-                _blame(lost, suspects, store, report, on_progress, exc)
-                continue
-            except Exception as exc:
-                counts = record_failures(store, batch, exc)
-            _count(report, counts, on_progress)
+def run_in_memory(
+    design: pd.DataFrame,
+    engine: Engine,
+    run_fn: RunFn,
+    batch_size: int | None = 1,
+    on_progress: Progress | None = None,
+    should_stop: ShouldStop | None = None,
+    keep_weekly: bool = False,
+) -> RunReport:
+    """Run every run of ``design`` and return the results instead of storing them.
 
-
-def _submit(queue, suspects, inflight, engine, run_fn, store) -> None:
-    if suspects:
-        # Alone in the pool, a suspect that breaks it again is known to be the culprit.
-        if not inflight:
-            batch, attempt = suspects.popleft()
-            future = engine.executor.submit(execute_batch, batch, run_fn, str(store.root))
-            inflight[future] = (batch, attempt)
-        return
-    while queue and len(inflight) < 2 * engine.workers:
-        batch, attempt = queue.popleft()
-        future = engine.executor.submit(execute_batch, batch, run_fn, str(store.root))
-        inflight[future] = (batch, attempt)
-
-
-def _blame(lost, suspects, store, report, on_progress, exc) -> None:
-    """A worker died and broke the pool: find the run that did it, spare the others."""
-    if len(lost) > 1:
-        suspects.extend(lost)
-        return
-    ((batch, attempt),) = lost
-    if len(batch) > 1:
-        suspects.extend(([task], attempt) for task in batch)
-    elif attempt < MAX_ATTEMPTS:
-        suspects.append((batch, attempt + 1))
-    else:
-        _count(report, record_failures(store, batch, exc), on_progress)
-
-
-def _count(report: RunReport, counts: dict[str, int], on_progress: Progress | None) -> None:
-    report.done += counts["done"]
-    report.failed += counts["failed"]
-    if on_progress:
-        on_progress(report.done, report.failed)
-
-
-def batch_key(batch: list[dict[str, Any]]) -> str:
-    """A stable id for a batch: the same runs give the same part file names."""
-    return uuid.uuid5(_NAMESPACE, ",".join(t["run_id"] for t in batch)).hex
-
-
-def execute_batch(batch: list[dict[str, Any]], run_fn: RunFn, root: str) -> dict[str, int]:
-    """Run a batch on a worker and publish its weekly rows, summaries and failures.
-
-    Every exception of a run (including SystemExit from a model) is caught and recorded, so a
-    failing run can neither kill the worker nor hang the sweep.
+    Same arguments as :func:`run_design` (without a store); the report carries
+    ``summaries`` (dicts as :func:`summarise` makes them), ``failures`` and, with
+    ``keep_weekly``, the labelled weekly tables.
     """
-    store = Store(root)
-    weekly, summaries, failures = [], [], []
+    design = design.drop_duplicates("run_id")
+    report = RunReport(planned=len(design), skipped=0)
+    items = [{**t, "keep_weekly": keep_weekly} for t in tasks(design)]
+    _run(items, engine, None, run_fn, report, batch_size, on_progress, should_stop)
+    return report
+
+
+def _run(all_tasks, engine, root, run_fn, report, batch_size, on_progress, should_stop) -> None:
+    size = batch_size or max(1, min(8, -(-len(all_tasks) // (4 * engine.workers))))
+    queue = deque((all_tasks[i : i + size], 1) for i in range(0, len(all_tasks), size))
+    start = time.perf_counter()
+    loop = _Loop(engine, root, run_fn, report, on_progress, should_stop or (lambda: False))
+    loop.drain(queue)
+    report.seconds = time.perf_counter() - start
+
+
+@dataclass
+class _Loop:
+    """Keeps up to 2 x workers batches in flight until the queue is empty or it must stop."""
+
+    engine: Engine
+    root: str | None
+    run_fn: RunFn
+    report: RunReport
+    on_progress: Progress | None
+    should_stop: ShouldStop
+    inflight: dict[Future, tuple[list, int]] = field(default_factory=dict)
+    # batches lost when a worker died, retried one at a time
+    suspects: deque = field(default_factory=deque)
+
+    def drain(self, queue: deque) -> None:
+        while queue or self.inflight or self.suspects:
+            if self.should_stop():
+                self._cancel(queue)
+                return
+            self._submit(queue)
+            finished, _ = wait(self.inflight, timeout=POLL_S, return_when=FIRST_COMPLETED)
+            # Successful batches first, so a pool that broke afterwards does not hide them.
+            for future in sorted(finished, key=lambda f: f.exception() is not None):
+                if future in self.inflight:
+                    self._collect(future)
+
+    def _collect(self, future: Future) -> None:
+        batch, attempt = self.inflight.pop(future)
+        try:
+            result = future.result()
+        except BrokenExecutor as exc:
+            self.engine.restart()
+            lost = [(batch, attempt), *self.inflight.values()]
+            self.inflight.clear()
+            self._blame(lost, exc)
+            return
+        except Exception as exc:
+            result = self._lost(batch, exc)
+        self._count(result)
+
+    def _submit(self, queue: deque) -> None:
+        if self.suspects:
+            # Alone in the pool, a suspect that breaks it again is known to be the culprit.
+            if not self.inflight:
+                self._send(*self.suspects.popleft())
+            return
+        while queue and len(self.inflight) < 2 * self.engine.workers:
+            self._send(*queue.popleft())
+
+    def _send(self, batch: list, attempt: int) -> None:
+        future = self.engine.executor.submit(execute_batch, batch, self.run_fn, self.root)
+        self.inflight[future] = (batch, attempt)
+
+    def _blame(self, lost: list, exc: BaseException) -> None:
+        """A worker died and broke the pool: find the run that did it, spare the others."""
+        if len(lost) > 1:
+            self.suspects.extend(lost)
+            return
+        ((batch, attempt),) = lost
+        if len(batch) > 1:
+            self.suspects.extend(([task], attempt) for task in batch)
+        elif attempt < MAX_ATTEMPTS:
+            self.suspects.append((batch, attempt + 1))
+        else:
+            self._count(self._lost(batch, exc))
+
+    def _lost(self, batch: list, exc: BaseException) -> dict[str, Any]:
+        """Record every run of a batch that was lost as a whole (e.g. Dask ``KilledWorker``)."""
+        records = [_failure(t, exc) for t in batch]
+        if self.root is not None:
+            store = Store(self.root)
+            for record in records:
+                store.write_part("failures", record["run_id"], pd.DataFrame([record]))
+            records = []
+        return {"done": 0, "failed": len(batch), "failures": records}
+
+    def _count(self, result: dict[str, Any]) -> None:
+        report = self.report
+        report.done += result["done"]
+        report.failed += result["failed"]
+        report.summaries += result.get("summaries", [])
+        report.failures += result.get("failures", [])
+        report.weekly += result.get("weekly", [])
+        if self.on_progress:
+            self.on_progress(report.done, report.failed)
+
+    def _cancel(self, queue: deque) -> None:
+        queue.clear()
+        self.suspects.clear()
+        for future in self.inflight:
+            future.cancel()
+        self.report.cancelled = True
+
+
+def execute_batch(batch: list[dict[str, Any]], run_fn: RunFn, root: str | None) -> dict:
+    """Run a batch on a worker; publish each run's results into the store at ``root``.
+
+    With ``root`` None nothing is written: the summaries (and, when the task asks for it, the
+    weekly tables) travel back in the returned dict. Every exception of a run (including
+    SystemExit from a model) is caught and recorded, so a failing run can neither kill the
+    worker nor hang the sweep.
+    """
+    store = Store(root) if root is not None else None
+    out: dict[str, Any] = {"done": 0, "failed": 0, "summaries": [], "failures": [], "weekly": []}
     for task in batch:
         start = time.perf_counter()
         try:
             table = run_fn(task)
         except (Exception, SystemExit) as exc:
-            failures.append(_failure(task, exc))
+            _publish(store, out, "failures", task["run_id"], _failure(task, exc))
+            out["failed"] += 1
             continue
-        weekly.append(label(table, task["run_id"], task["seed"], task["varied"]))
-        summaries.append(summarise(table, task, time.perf_counter() - start))
-    key = batch_key(batch)
-    if failures:
-        store.write_part("failures", key, pd.DataFrame(failures))
-    if weekly:
-        # Summaries first: weekly rows are the "done" marker (see experiments.store).
-        store.write_part("runs", key, pd.DataFrame(summaries))
-        store.write_part("parts", key, pd.concat(weekly, ignore_index=True))
-    return {"done": len(weekly), "failed": len(failures)}
+        weekly = label(table, task["run_id"], task["seed"], task["varied"])
+        summary = summarise(table, task, time.perf_counter() - start)
+        # Summary first: weekly rows are the "done" marker (see experiments.store).
+        _publish(store, out, "summaries", task["run_id"], summary)
+        if store is not None:
+            store.write_part("parts", task["run_id"], weekly)
+        elif task.get("keep_weekly"):
+            out["weekly"].append(weekly)
+        out["done"] += 1
+    return out
 
 
-def record_failures(store: Store, batch: list[dict[str, Any]], exc: BaseException) -> dict:
-    """Record every run of a batch that was lost as a whole (e.g. Dask ``KilledWorker``)."""
-    store.write_part("failures", batch_key(batch), pd.DataFrame([_failure(t, exc) for t in batch]))
-    return {"done": 0, "failed": len(batch)}
+def _publish(store: Store | None, out: dict, key: str, rid: str, record: dict) -> None:
+    if store is None:
+        out[key].append(record)
+    else:
+        store.write_part("runs" if key == "summaries" else key, rid, pd.DataFrame([record]))
 
 
 def _failure(task: dict[str, Any], exc: BaseException) -> dict[str, Any]:
@@ -204,9 +277,9 @@ def _failure(task: dict[str, Any], exc: BaseException) -> dict[str, Any]:
 
 
 def summarise(table: pd.DataFrame, task: dict[str, Any], seconds: float) -> dict[str, Any]:
-    """One run's scalars: each numeric outcome's mean over the last 52 weeks (all if shorter)."""
-    last = table[table.week > table.week.max() - SUMMARY_WEEKS]
-    means = last.drop(columns="week").select_dtypes("number").mean()
+    """One run's scalars: each outcome's tail mean (see :mod:`experiments.summary`)."""
+    last = tail(table)
+    means = last[numeric_outcome_columns(last)].mean()
     return {
         "run_id": task["run_id"],
         "seed": task["seed"],
@@ -215,19 +288,3 @@ def summarise(table: pd.DataFrame, task: dict[str, Any], seconds: float) -> dict
         "weeks_averaged": len(last),
         "elapsed_s": seconds,
     }
-
-
-def summary_columns(runs: pd.DataFrame, design: pd.DataFrame) -> list[str]:
-    """Outcome columns of a runs table (everything that is not bookkeeping or a parameter)."""
-    skip = {
-        "run_id",
-        "seed",
-        "weeks_averaged",
-        "elapsed_s",
-        "design_kind",
-        "scenario",
-        "sample_row",
-        "replication",
-        *varied_columns(design),
-    }
-    return [c for c in runs.columns if c not in skip and pd.api.types.is_numeric_dtype(runs[c])]

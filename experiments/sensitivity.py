@@ -2,7 +2,7 @@
 
 The SALib problem is built from the parameter declaration. Integer parameters are sampled on
 ``[low - 0.5, high + 0.5]`` and rounded, so every whole number is equally likely. A run's
-output is its mean over the last 52 weeks (see :func:`experiments.runner.summarise`);
+output is its tail mean (see :mod:`experiments.summary`);
 replications are averaged per sample row before analysis and the rows are kept in sample
 order, which is all SALib's Sobol estimator looks at.
 

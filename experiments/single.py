@@ -11,6 +11,7 @@ from experiments.config import Scenario
 from experiments.ids import run_id
 from experiments.tables import label
 from sim.run import simulate
+from sim.typology import Typology, load_typology
 
 LEADING = ("run_id", "seed", "week")
 
@@ -44,6 +45,12 @@ def tidy(
     seed: int,
     weeks: int,
     varied: Mapping[str, Any] | None = None,
+    typology: Typology | None = None,
 ) -> pd.DataFrame:
-    """Put a run's weekly table in the house format: run_id, seed, week, <varied>, <outcomes>."""
-    return label(weekly, run_id(params, seed, weeks), seed, varied)
+    """Put a run's weekly table in the house format: run_id, seed, week, <varied>, <outcomes>.
+
+    ``typology`` is the one the run used (default: the model's default typology); it is part
+    of the run id (see :mod:`experiments.ids`).
+    """
+    rid = run_id(params, typology or load_typology(), seed, weeks)
+    return label(weekly, rid, seed, varied)

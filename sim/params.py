@@ -764,7 +764,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
 
 
 def _calibrated(p: Parameter) -> Parameter:
-    """Apply the calibrated value (sim/calibration.py) to a free parameter's declaration."""
+    """Apply the calibrated value (configs/calibrated.toml) to a free parameter's declaration."""
     found = CALIBRATED.get(p.name)
     if found is None:
         return p

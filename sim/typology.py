@@ -5,16 +5,23 @@ The CCV report (§6.4-6.5) describes three types - vasthoudend (steadfast), bala
 political climate. This module only declares *which* traits exist, what they mean and their
 bounds; the values live in ``configs/typologies.toml`` so researchers can edit them. The
 mechanisms read traits, never type names, so no combination is a hard-coded winner.
+:func:`load_typology` reads that file (see :mod:`sim.files` for where it is looked for), so
+``MpgModel(validate(), load_typology(), rng=1)`` needs nothing outside ``sim``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from types import MappingProxyType
 
 from sim.errors import ConfigError
+from sim.files import config_file, read_toml
 from sim.params import TYPES
+
+TYPOLOGY_FILE = "typologies.toml"
 
 LEVELS = ("professional", "organisation", "region", "political_climate")
 
@@ -127,3 +134,17 @@ def _check_traits(where: str, given: Mapping, traits: Mapping) -> dict[str, floa
             )
         checked[name] = float(value)
     return checked
+
+
+def load_typology(path: str | Path | None = None) -> Typology:
+    """Read and validate the typology (default: ``typologies.toml`` in the configs).
+
+    Raises:
+        ConfigError: a missing file or a bad level, type, trait or value.
+    """
+    return _load_typology(str(Path(path) if path else config_file(TYPOLOGY_FILE)))
+
+
+@cache
+def _load_typology(path: str) -> Typology:
+    return Typology.from_mapping(read_toml(Path(path)))

@@ -4,6 +4,7 @@ import pytest
 from scipy import stats
 
 from experiments import kwadrant
+from sim.measures import OUTCOMES
 
 
 def synthetic_runs(best_gap: float, reps: int = 6) -> pd.DataFrame:
@@ -61,10 +62,42 @@ def test_a_tie_is_not_sure():
     assert not best.sure.iloc[0]
 
 
-def test_direction():
+def test_direction_is_the_outcomes_declaration():
     assert kwadrant.better("trust_mean") == "higher"
-    assert kwadrant.better("fit_score") == "higher"
+    assert kwadrant.better("methods_fit_share") == "higher"
+    assert kwadrant.better("motivation_mean") == "higher"
     assert kwadrant.better("cost_per_household_year") == "lower"
+    assert kwadrant.better("signals_raised") is None
+    assert kwadrant.better("not_an_outcome") is None
+    assert {kwadrant.better(name) for name in OUTCOMES} == {"higher", "lower", None}
+
+
+def assert_best_in_declared_direction(best: pd.DataFrame, cells: pd.DataFrame) -> None:
+    """Every outcome with a direction has its best coat, and it is the best cell that way."""
+    best = best.set_index(["scenario", "outcome"])
+    for (scenario, name), group in cells.groupby(["scenario", "outcome"]):
+        direction = OUTCOMES[name].better
+        if direction is None or group["mean"].isna().all():
+            assert (scenario, name) not in best.index
+            continue
+        row = best.loc[(scenario, name)]
+        want = group["mean"].max() if direction == "higher" else group["mean"].min()
+        assert row["mean"] == want and row["better"] == direction
+        winner = group[group["mean"] == want].iloc[0]
+        assert kwadrant.coat_label(row) == kwadrant.coat_label(winner)
+
+
+@pytest.mark.parametrize("reps", [1, 3])
+def test_best_coat_is_best_in_the_declared_direction_for_every_outcome(reps):
+    runs = synthetic_runs(0.0, reps=reps)
+    rng = np.random.default_rng(reps)
+    for name in OUTCOMES:
+        runs[name] = rng.normal(size=len(runs))
+    best = kwadrant.best_coats(runs, list(OUTCOMES))
+    assert_best_in_declared_direction(best, kwadrant.cell_stats(runs, list(OUTCOMES)))
+    assert len(best) == sum(o.better is not None for o in OUTCOMES.values())
+    if reps == 1:  # paired CIs need two replications: nothing is "sure", ties not measured
+        assert not best.sure.any() and best.tied.isna().all()
 
 
 def test_tied_counts_the_coats_within_the_paired_ci_of_the_best():

@@ -177,13 +177,16 @@ def test_calibration_keeps_only_sets_meeting_every_calibration_pattern():
         calibration.choose(scored.iloc[[1]], {"hv_threshold": (0.4, 0.8)})
 
 
-def test_rendered_module_round_trips():
+def test_calibration_data_file_round_trips_through_the_model_loader(tmp_path):
+    from sim.calibration import load_calibrated
+
     proc = calibration.load_procedure()
     chosen = {"hv_threshold": {"value": 0.5, "low": 0.45, "high": 0.55, "prior": [0.4, 0.8]}}
-    namespace: dict = {}
-    exec(calibration.render_module(chosen, 96, 12, proc), namespace)  # noqa: S102
-    assert namespace["CALIBRATED"] == chosen
-    assert namespace["CALIBRATION"]["tried"] == 96 and namespace["CALIBRATION"]["kept"] == 12
+    path = tmp_path / "calibrated.toml"
+    path.write_text(calibration.render_data(chosen, 96, 12, proc))
+    meta, read = load_calibrated(path)
+    assert read == chosen
+    assert meta["tried"] == 96 and meta["kept"] == 12
 
 
 def test_validate_exits_nonzero_when_a_calibration_pattern_fails(tmp_path):
