@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 
 from dashboard.jobs import Task
-from dashboard.outcomes import FIT_CRITERIA, sign, tail_mean
+from dashboard.outcomes import FIT_CRITERIA, sign
 from dashboard.runs import Runner
 from dashboard.state import ScenarioState, default_state
 from experiments.kwadrant import paired_gaps
+from experiments.summary import tail_mean
 from sim.params import TYPES
 from sim.typology import LEVELS
 

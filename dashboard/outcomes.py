@@ -15,7 +15,7 @@ import pandas as pd
 
 from dashboard.i18n import has, t
 from dashboard.numbers import decimals_for, number
-from experiments.runner import SUMMARY_WEEKS
+from experiments.summary import tail_mean
 from experiments.tables import numeric_outcomes
 from sim.measures import HEADLINE as MODEL_HEADLINE
 from sim.measures import OUTCOMES
@@ -166,16 +166,6 @@ def outcome_columns(table: pd.DataFrame) -> list[str]:
     numeric = [c for c in numeric_outcomes(table) if c != "week"]
     first = present(HEADLINE, numeric)
     return first + [c for c in numeric if c not in first]
-
-
-def tail_mean(table: pd.DataFrame, name: str, weeks: int = SUMMARY_WEEKS) -> float:
-    """Mean of ``name`` over the last ``weeks`` reported weeks (all of them when fewer).
-
-    The same rule as the results store's run summaries (``experiments.runner.summarise``).
-    """
-    if name not in table.columns or table.empty:
-        return float("nan")
-    return float(table.loc[table["week"] > table["week"].max() - weeks, name].mean())
 
 
 def level_pressure(table: pd.DataFrame) -> dict[str, float | None]:

@@ -18,14 +18,11 @@ import diskcache
 import pandas as pd
 
 from experiments.config import Scenario
-from experiments.ids import run_id
+from experiments.ids import is_run_id, scenario_run_id
 from experiments.version import model_version
 
 Simulate = Callable[..., pd.DataFrame]
 Progress = Callable[[int, int], None]
-
-_KEY_CHARS = frozenset("0123456789abcdef")
-KEY_LENGTH = 16
 
 
 def default_simulate(scenario: Scenario, seed: int, weeks: int | None = None, on_week=None):
@@ -37,12 +34,12 @@ def default_simulate(scenario: Scenario, seed: int, weeks: int | None = None, on
 
 def run_key(scenario: Scenario, seed: int, weeks: int) -> str:
     """The cache key of one run: the run identity of the results store."""
-    return run_id(scenario.params, seed, weeks)
+    return scenario_run_id(scenario, seed, weeks)
 
 
 def is_key(value: Any) -> bool:
     """Tell whether an untrusted value looks like a run key (so it can be looked up safely)."""
-    return isinstance(value, str) and len(value) == KEY_LENGTH and set(value) <= _KEY_CHARS
+    return is_run_id(value)
 
 
 @dataclass

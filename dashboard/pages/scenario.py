@@ -22,7 +22,7 @@ from dashboard.export import csv_text, file_name, send
 from dashboard.i18n import LANGS, clean_lang, t
 from dashboard.messages import explain, ignored_notice
 from dashboard.numbers import number
-from dashboard.outcomes import PANELS, fmt, label, present, tail_mean
+from dashboard.outcomes import PANELS, fmt, label, present
 from dashboard.runs import is_key
 from dashboard.state import (
     KEY_LEVERS,
@@ -40,6 +40,7 @@ from dashboard.state import (
     to_query,
     validate_state,
 )
+from experiments.summary import tail_mean
 from sim.errors import ConfigError
 from sim.params import PARAMETERS
 from sim.typology import LEVELS

@@ -85,6 +85,8 @@ def _coat_runs(rng, scenario: str, prefix: str, reps: int, fits: str, level: flo
                     "scenario": scenario,
                     "sample_row": i,
                     "replication": rep,
+                    "seed": rep + 1,
+                    "weeks": 52,
                     **coat,
                 }
             )
@@ -92,6 +94,7 @@ def _coat_runs(rng, scenario: str, prefix: str, reps: int, fits: str, level: flo
             runs.append(
                 {
                     "run_id": run_id,
+                    "seed": rep + 1,
                     "stagnation_rate": level - 0.03 * k + rng.normal(0, 0.01),
                     "trust_mean": level - 0.1 + 0.02 * k,
                     "incidents_per_family_year": level + 0.2,

@@ -88,15 +88,16 @@ def test_identical_requests_are_served_from_the_cache(tmp_path):
     assert is_key(first.key) and not is_key("../x") and runner.get("nonsense") is None
 
 
-def test_the_cache_key_covers_the_typology(tmp_path, monkeypatch):
-    # an edited configs/typologies.toml must never serve runs of the old typology
-    import experiments.ids as ids
+def test_the_cache_key_covers_the_typology(tmp_path):
+    # an edited configs/typologies.toml gives the scenario other trait values: another run
+    import dataclasses
 
     runner = Runner(diskcache.Cache(str(tmp_path)), None)
     scenario = load_scenario("cases/jesse")
     before = runner.key(scenario, 3, 20)
-    monkeypatch.setattr(ids, "load_typology", lambda: type("T", (), {"values": {"x": 1}})())
-    assert runner.key(scenario, 3, 20) != before
+    edited = dataclasses.replace(scenario, typology=type("T", (), {"values": {"x": 1}})())
+    assert runner.key(edited, 3, 20) != before
+    assert runner.key(scenario, 3, 20) == before
 
 
 # --- analysis --------------------------------------------------------------------------------
