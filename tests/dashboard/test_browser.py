@@ -120,6 +120,19 @@ def test_every_page_is_clean_accessible_and_screenshotted(live_url, people, scre
     assert _axe(page) == []
 
 
+@pytest.mark.parametrize("path", ["/kamer", "/r/ABCDE", "/workshop"])
+def test_room_pages_on_a_phone_are_accessible(live_url, people, screenshots, path):
+    phone = people(PHONE, phone=True)
+    _open(phone, live_url + path)
+    expect(phone.locator("h1")).to_be_visible()
+    if path.startswith("/r/"):  # a code nobody opened: said so, in words
+        expect(phone.locator("#rv-unknown")).to_contain_text("bestaat niet")
+    name = "phone-" + path.strip("/").replace("/", "-")
+    _shoot(phone, screenshots, name, full=False)
+    assert phone.console_errors == []
+    assert _axe(phone) == []
+
+
 def test_an_unknown_path_is_a_real_404_in_the_readers_language(live_url, people, screenshots):
     page = people()
     response = page.goto(live_url + "/bestaat-niet")
