@@ -129,22 +129,25 @@ def timeseries(
         )
     fig.update_xaxes(title_text=t("common.week", lang))
     fig.update_yaxes(
-        title_text=axis_title(t(f"panel.axis.{panel.axis}", lang)),
+        title_text=axis_title(t(f"panel.axis.{panel.axis}", lang), 16 if big else 22),
         rangemode="tozero",
         secondary_y=False,
     )
     if second:
         # own round ticks: ticks synced to the left axis read 0,294 and 231,2
         fig.update_yaxes(
-            title_text=axis_title(t(f"panel.axis.{panel.secondary_axis}", lang)),
+            title_text=axis_title(t(f"panel.axis.{panel.secondary_axis}", lang), 16 if big else 22),
             rangemode="tozero",
             secondary_y=True,
             showgrid=False,
             tickmode="auto",
             nticks=6,
         )
-    _base(fig, 400 if big else 340, big, lang)
-    fig.update_layout(margin={"b": 90 if big else 80})
+    _base(fig, 470 if big else 340, big, lang)
+    if big:  # projector type: the legend goes lower, clear of the axis title
+        fig.update_layout(margin={"b": 150}, legend={"y": -0.42})
+    else:
+        fig.update_layout(margin={"b": 80})
     items = ", ".join(f"{label(n, lang)} {fmt(n, table[n].iloc[-1], lang)}" for n in main + second)
     caption = t("panel.caption", lang, title=title, items=items)
     if ref is not None:
