@@ -42,6 +42,7 @@ class Procedure:
     waves: int
     keep_share: float
     priors: dict[str, tuple[float, float]]
+    confirm_reps: int = 0
 
 
 def load_procedure(path: str | Path | None = None) -> Procedure:
@@ -67,6 +68,7 @@ def load_procedure(path: str | Path | None = None) -> Procedure:
         data["waves"],
         data["keep_share"],
         priors,
+        int(data.get("confirm_reps", 0)),
     )
 
 
@@ -124,6 +126,24 @@ def score(patterns: Sequence[Pattern], runs: pd.DataFrame, design: pd.DataFrame)
     return per_set.assign(
         kept=miss <= 0, miss=np.maximum(miss, 0), distance=np.sqrt(distance)
     ).reset_index()
+
+
+def confirm_plan(procedure: Procedure, scenario: Scenario, kept: pd.DataFrame) -> pd.DataFrame:
+    """Run every kept set again with ``confirm_reps`` fresh replications.
+
+    Two replications per set make the choice noisy: a set can be kept by a lucky draw. The
+    confirmation runs each kept set with new seeds (root ``seed + 1``) and more replications.
+    """
+    names = list(procedure.priors)
+    points = [{n: _plain(row[n]) for n in names} for _, row in kept.iterrows()]
+    return build_design(
+        "calibration-confirm",
+        points,
+        procedure.confirm_reps,
+        procedure.seed + 1,
+        procedure.weeks,
+        [scenario],
+    )
 
 
 def narrow(scored: pd.DataFrame, box: dict, keep_share: float) -> dict[str, tuple[float, float]]:

@@ -145,6 +145,7 @@ def _save(table, drifts, out_dir: Path, name: str, reps: int, weeks: int, seed: 
     write_parquet(drifts, out_dir / "drift.parquet", meta)
     md = validation.to_markdown(table)
     (out_dir / "validation.md").write_text(md)
+    (out_dir / "evidence.md").write_text(validation.evidence_table(table))
     html = table.to_html(index=False, float_format=lambda x: f"{x:.4g}", border=0)
     page = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Validation</title>"
@@ -154,7 +155,7 @@ def _save(table, drifts, out_dir: Path, name: str, reps: int, weeks: int, seed: 
         f"<h2>Drift a year</h2>{drifts.to_html(index=False, border=0)}</body></html>"
     )
     (out_dir / "validation.html").write_text(page)
-    console.print(f"wrote {out_dir}/validation.md, .html and .parquet")
+    console.print(f"wrote {out_dir}/validation.md, evidence.md, .html and .parquet")
 
 
 def calibrate(
@@ -184,6 +185,10 @@ def calibrate(
     write_parquet(scored, out_dir / "calibration.parquet", {"procedure": str(procedure)})
     tried, kept = len(scored), int(scored.kept.sum())
     out.print(f"{tried} parameter sets tried, {kept} kept (all calibration patterns met)")
+    if procedure.confirm_reps and kept:
+        scored = _confirm(procedure, patterns, sc, scored[scored.kept], out_dir, engine, workers)
+        kept = int(scored.kept.sum())
+        out.print(f"{kept} of them confirmed with {procedure.confirm_reps} fresh replications each")
     chosen = calibration.choose(scored, procedure.priors)
     grid = Table(title="chosen values and plausible ranges (kept sets)", title_justify="left")
     for col in ("parameter", "prior", "chosen", "kept range"):
@@ -200,6 +205,16 @@ def calibrate(
         target = config_dir() / CALIBRATED_FILE
         target.write_text(calibration.render_data(chosen, tried, kept, procedure))
         out.print(f"wrote {target}; run `mpgsim validate` to check the new defaults")
+
+
+def _confirm(procedure, patterns, sc, kept, out_dir, engine, workers) -> pd.DataFrame:
+    """Run the kept sets again with more, fresh replications and score them on those."""
+    store = Store(out_dir / "confirm")
+    design = calibration.confirm_plan(procedure, sc, kept)
+    identity = {"kind": "calibration-confirm", "scenario": sc.name, "seed": procedure.seed + 1}
+    full = prepare(store, design, {**identity, "weeks": procedure.weeks}, {})
+    run_pending(store, design, engine, workers, None, None, None, False)
+    return calibration.score(patterns, store.runs(), full[full.run_id.isin(design.run_id)])
 
 
 def _wave(procedure, patterns, sc, sets, box, wave, out_dir, engine, workers) -> pd.DataFrame:

@@ -356,6 +356,28 @@ def to_markdown(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def evidence_table(table: pd.DataFrame) -> str:
+    """Markdown: per pattern its result and what it is, and is not, evidence of (README, TRACE)."""
+    lines = [
+        "| pattern | role | model (95% CI) | result | evidence of | not evidence of |",
+        "|---|---|---|---|---|---|",
+    ]
+    for role in ("corroboration", "calibration", "verification"):
+        for r in table[table.role == role].itertuples():
+            value = f"{fmt(r.value)} ({fmt(r.ci_low)} to {fmt(r.ci_high)})"
+            result = "pass" if r.passed else ("drifting" if r.met else "**fail**")
+            if role == "verification":
+                result = "holds" if r.passed else "**does not hold**"
+            if role == "corroboration" and "knockout_fails" in table:
+                gone = r.knockout_fails
+                result += f"; without `{r.mechanism}`: " + ("fails" if gone else "**still holds**")
+                if r.passed and not gone:
+                    result += " (so no evidence for it)"
+            cells = [r.description, role, value, result, r.evidence, r.limits]
+            lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def fmt(x: float | None) -> str:
     """A number for tables: thousands separated above 1,000, else three significant digits."""
     if x is None or (isinstance(x, float) and np.isnan(x)):
