@@ -341,7 +341,8 @@ def run_box(
     return html.Div(
         [
             dcc.Store(id=f"{prefix}-job"),
-            dcc.Interval(id=f"{prefix}-poll", interval=300, disabled=True),
+            # fires once per answer; dashboard.progress re-arms it (a self-paced poll)
+            dcc.Interval(id=f"{prefix}-poll", interval=300, max_intervals=1, disabled=True),
             html.Div(
                 [
                     dbc.Button(

@@ -3,6 +3,11 @@
 Each page with a :func:`dashboard.components.run_box` calls :func:`register` once with a
 ``finish`` function that turns a finished job into the page's result. Starting is the page's
 own callback; it returns :func:`started` (or :func:`instant` when everything was cached).
+
+The poll paces itself: its timer fires once (``max_intervals=1``) and each answer re-arms it
+by resetting ``n_intervals``. A fixed-rate timer does not survive a busy server: when an
+answer takes longer than the period, Dash drops the request still in flight in favour of the
+next tick, so under load no answer ever arrived and the page stayed on "queued" for good.
 """
 
 from __future__ import annotations
@@ -27,17 +32,18 @@ def ui_outputs(prefix: str) -> list[Output]:
         Output(f"{prefix}-cancel", "disabled", allow_duplicate=True),
         Output(f"{prefix}-status", "children", allow_duplicate=True),
         Output(f"{prefix}-progress", "value", allow_duplicate=True),
+        Output(f"{prefix}-poll", "n_intervals", allow_duplicate=True),
     ]
 
 
 def started(job: str, lang: str) -> tuple:
     """Outputs of :func:`ui_outputs` for a job that was just queued."""
-    return job, False, True, False, t("common.queued", lang), "0"
+    return job, False, True, False, t("common.queued", lang), "0", 0
 
 
 def stopped(message: str, done: bool = False) -> tuple:
     """Outputs of :func:`ui_outputs` once nothing runs (finished, failed or cancelled)."""
-    return None, True, False, True, message, "100" if done else "0"
+    return None, True, False, True, message, "100" if done else "0", no_update
 
 
 def instant(message: str) -> tuple:
@@ -70,7 +76,8 @@ def register(
             if status.total == 1 or status.done == 0:
                 text = t("common.running", lang)
             pct = str(int(100 * status.fraction))
-            return no_update, no_update, no_update, no_update, no_update, text, pct
+            # the next poll only after this answer arrived (n_intervals back to 0 re-arms it)
+            return no_update, no_update, no_update, no_update, no_update, text, pct, 0
         if status.state == "done":
             value, message = finish(status, lang)
             return value, *stopped(message, done=True)

@@ -266,6 +266,26 @@ def test_twenty_people_on_the_scenario_page_each_get_their_own_result(live_url, 
     assert finished == len(seeds)
 
 
+def test_a_result_arrives_when_each_poll_is_slower_than_the_poll_period(
+    live_url, people, monkeypatch
+):
+    # a busy server answers a poll in more than the 300 ms between ticks; a fixed-rate timer
+    # then has every answer dropped by the next tick and the page says "queued" for ever
+    jobs = live_url.ctx.jobs
+    status = jobs.status
+
+    def slow(job):
+        time.sleep(0.8)
+        return status(job)
+
+    monkeypatch.setattr(jobs, "status", slow)
+    page = people()
+    page.goto(f"{live_url}/scenario?seed=351&weeks=52")
+    expect(page.locator("#sc-status")).to_have_text(_done(351), timeout=RUN)
+    expect(page.locator("#sc-stale")).to_be_hidden()
+    assert page.console_errors == []
+
+
 def _own_caption(live_url, seed: int) -> str:
     """The escalation caption of the cached run of the baseline with ``seed`` over 52 weeks."""
     from dashboard.figures import timeseries
