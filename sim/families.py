@@ -50,6 +50,10 @@ RETURN_HORIZON_WEEKS = 104  # returns are counted within two years of closure (a
 DRANG_CONTAINMENT = 0.5  # drang contains half of what dwang does: conditional, not enforced
 FAMILY_LOAD_SHAPE = 2.0  # Beta(2, 2): most families near the mix's load, few at the extremes
 TRAIT_SD = 0.12  # families differ in trust, motivation and norm by about a tenth of the scale
+#: Domains other than the basic needs (their improvement lasts only once basic needs are met).
+NOT_BASIC = np.setdiff1d(np.arange(N_DOMAINS), BASIC)
+VISIBLE = [D["parenting"], D["school_work"]]  # what schools and neighbours see of a family
+FRAME_COOPERATION = (0.0, "coop_floor_drang", "coop_floor_dwang")  # floor per frame
 
 
 class Families:
@@ -85,6 +89,7 @@ class Families:
             setattr(self, name, np.zeros(n))
         self.help_request = np.zeros(n, dtype=bool)
         self.status = np.zeros(n, dtype=np.int8)
+        self._masks: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.frame = np.zeros(n, dtype=np.int8)
         self._init_case_tracking(n)
         self.draw(np.arange(n))
@@ -101,6 +106,7 @@ class Families:
         p = self.model.params
         self.incident_ema[:] = np.minimum(self.incident_rate(), INCIDENT_CAP_PER_WEEK)
         self.status[start] = Status.SIGNALLED
+        self.status_changed()
         self.queued_week[start] = 0
         self.entry_week[start] = 0
         pressure = self.pressure()
@@ -126,13 +132,15 @@ class Families:
         asking = idx[self.help_request[idx]]
         self.motivation[asking] = np.minimum(1, self.motivation[asking] + p.help_request_motivation)
         self.status[idx] = Status.NOT_IN_VIEW
+        self.status_changed()
         self.frame[idx] = Frame.VOLUNTARY
         self._reset_case(idx)
         if not hasattr(self, "domain"):
             self.refresh()
-        self.refresh(idx)
+        else:
+            self.refresh(idx)
         self.best_burden[idx] = self.burden[idx]
-        self.child_risk[idx] = self._child_target()[idx]
+        self.child_risk[idx] = self._child_target(idx)
 
     def _initial_severity(self, rng, k: int, members: np.ndarray) -> np.ndarray:
         p = self.model.params
@@ -184,20 +192,39 @@ class Families:
             getattr(self, name)[idx] = 0.0
 
     # --- derived state --------------------------------------------------------------------
+    def status_changed(self) -> None:
+        """Forget the status masks: every rule that writes ``status`` calls this.
+
+        The masks are read some twenty times a week and the status changes only at a few
+        transitions, so they are computed once after each change, on first read.
+        """
+        self._masks = None
+
+    def _status_masks(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if self._masks is None:
+            status = self.status
+            queued = status == Status.SIGNALLED
+            active = (status == Status.IN_CARE) | (status == Status.PROCESREGIE)
+            in_view = queued | active
+            for mask in (queued, active, in_view):
+                mask.flags.writeable = False  # shared by every reader: nobody may edit it
+            self._masks = (active, in_view, queued)
+        return self._masks
+
     @property
     def active(self) -> np.ndarray:
-        """Families in care or under procesregie."""
-        return (self.status == Status.IN_CARE) | (self.status == Status.PROCESREGIE)
+        """Families in care or under procesregie (read-only; shared until the status changes)."""
+        return self._status_masks()[0]
 
     @property
     def in_view(self) -> np.ndarray:
         """Families the system knows of: queued at intake, in care or under procesregie."""
-        return (self.status >= Status.SIGNALLED) & (self.status <= Status.PROCESREGIE)
+        return self._status_masks()[1]
 
     @property
     def queued(self) -> np.ndarray:
         """Families signalled and waiting at intake."""
-        return self.status == Status.SIGNALLED
+        return self._status_masks()[2]
 
     def settled(self) -> np.ndarray:
         """Families closed as recovered and still out of view."""
@@ -210,34 +237,42 @@ class Families:
         stay distinguishable from each other (clipping made a quarter of them equal).
         """
         p = self.model.params
-        if rows is None:
-            rows = slice(None)
-            for name, dtype in (("burden", float), ("basic_ok", bool), ("safety_severity", float)):
-                setattr(self, name, np.zeros(self.n, dtype=dtype))
-            self.domain = np.zeros((self.n, N_DOMAINS))
-            self.n_serious = np.zeros(self.n, dtype=np.int64)
-            self.contra = np.zeros(self.n, dtype=bool)
-            self.complexity = np.zeros(self.n)
-        domain = self.severity[rows].max(axis=1)
-        self.domain[rows] = domain
+        severity = self.severity if rows is None else self.severity[rows]
+        # the most severe member per domain: three members, so two element-wise maxima
+        domain = np.maximum(np.maximum(severity[:, 0], severity[:, 1]), severity[:, 2])
         burden = domain.mean(axis=1)
-        self.burden[rows] = burden
-        self.basic_ok[rows] = domain[:, BASIC].max(axis=1) < p.basic_needs_threshold
-        self.safety_severity[rows] = domain[:, SAFETY].mean(axis=1)
+        basic_ok = np.maximum(domain[:, BASIC[0]], domain[:, BASIC[1]]) < p.basic_needs_threshold
+        safety_severity = domain[:, SAFETY].mean(axis=1)
         serious = domain >= SERIOUS
         n_serious = serious.sum(axis=1)
-        self.n_serious[rows] = n_serious
-        contra = np.zeros(len(burden), dtype=bool)
-        for a, b in CONTRA_PAIRS:
-            contra |= serious[:, a] & serious[:, b]
-        self.contra[rows] = contra
+        (a, b), (c, d) = CONTRA_PAIRS
+        contra = (serious[:, a] & serious[:, b]) | (serious[:, c] & serious[:, d])
         complexity = burden + p.complexity_per_serious * n_serious + p.complexity_contra * contra
+        if rows is None:
+            # new arrays, never written in place: a rule may hold last week's (``before``)
+            self.domain, self.burden, self.basic_ok = domain, burden, basic_ok
+            self.safety_severity, self.n_serious, self.contra = safety_severity, n_serious, contra
+            self.complexity = complexity
+            return
+        self.domain[rows] = domain
+        self.burden[rows] = burden
+        self.basic_ok[rows] = basic_ok
+        self.safety_severity[rows] = safety_severity
+        self.n_serious[rows] = n_serious
+        self.contra[rows] = contra
         self.complexity[rows] = complexity
 
-    def _child_target(self) -> np.ndarray:
+    def _child_target(self, rows: np.ndarray | None = None) -> np.ndarray:
         p = self.model.params
         w = np.array([p.child_risk_from_child, p.child_risk_from_safety, p.child_risk_from_norm])
-        routes = (self.severity[:, 2].mean(axis=1), self.safety_severity, self.own_norm)
+        if rows is None:
+            routes = (self.severity[:, 2].mean(axis=1), self.safety_severity, self.own_norm)
+        else:
+            routes = (
+                self.severity[rows, 2].mean(axis=1),
+                self.safety_severity[rows],
+                self.own_norm[rows],
+            )
         # the three routes of intergenerational transfer, weighted and normalised to 0-1
         return sum(wi * r for wi, r in zip(w, routes, strict=True)) / max(w.sum(), 1e-9)
 
@@ -335,6 +370,7 @@ class Families:
         recent = returning & (week - self.closed_week < RETURN_HORIZON_WEEKS)
         self.model.flows.add("returns_within_horizon", int(recent.sum()))
         self.status[new] = Status.SIGNALLED
+        self.status_changed()
         self.entry_week[new] = week
         self.queued_week[new] = week
         self.stall_weeks[new] = 0
@@ -611,6 +647,7 @@ class Families:
         self.recovered[closing] = recovered[closing]
         self.release(closing)
         self.status[closing] = Status.CLOSED
+        self.status_changed()
         self.frame[closing] = Frame.VOLUNTARY
         self.closed_week[closing] = week
         self.low_weeks[closing] = 0
@@ -620,6 +657,7 @@ class Families:
         """Take family ``f`` into care with the social professional at ``position``."""
         self.model.flows.extend("intake_waits", [self.model.week - self.queued_week[f]])
         self.status[f] = Status.IN_CARE
+        self.status_changed()
         self.social_pos[f] = position
         self.queued_week[f] = -1
         self.best_burden[f] = self.burden[f]
@@ -630,6 +668,7 @@ class Families:
     def escalate(self, f: int, position: int) -> None:
         """Put family ``f`` under procesregie with the coordinator at ``position``."""
         self.status[f] = Status.PROCESREGIE
+        self.status_changed()
         self.coord_pos[f] = position
         self.escalated_week[f] = self.model.week
         self.escalation_week[f] = -1
@@ -637,6 +676,7 @@ class Families:
     def de_escalate(self, idx: np.ndarray) -> None:
         """Hand families back from procesregie to regular care."""
         self.status[idx] = Status.IN_CARE
+        self.status_changed()
         self.coord_pos[idx] = -1
         self.escalated_week[idx] = -1
 
@@ -646,6 +686,7 @@ class Families:
         They keep their place by signal week, so they are taken in first.
         """
         self.status[idx] = Status.SIGNALLED
+        self.status_changed()
         self.social_pos[idx] = -1
         self.queued_week[idx] = self.model.week
 
