@@ -53,7 +53,6 @@ TRAIT_SD = 0.12  # families differ in trust, motivation and norm by about a tent
 #: Domains other than the basic needs (their improvement lasts only once basic needs are met).
 NOT_BASIC = np.setdiff1d(np.arange(N_DOMAINS), BASIC)
 VISIBLE = [D["parenting"], D["school_work"]]  # what schools and neighbours see of a family
-FRAME_COOPERATION = (0.0, "coop_floor_drang", "coop_floor_dwang")  # floor per frame
 
 
 class Families:
@@ -447,7 +446,9 @@ class Families:
         self.n_involved = n_involved.astype(np.int16)
         pairs = n_involved * (n_involved - 1) / 2
         mixed = (self.social_pos >= 0) & (self.safety_pos >= 0)
-        joint = fit.joint_orientation(self.model, self)
+        # whose organisation each family meets: fixed from here until the cases close
+        self._social_org = fit.social_org(self.model, self)
+        joint = fit.joint_orientation(self.model, self, self._social_org)
         hazard = p.collab_base_hazard + p.collab_domain_gap * mixed * (1 - p.information_sharing)
         hazard = hazard + p.collab_goal_gap * (1 - joint)
         shared = self.model.region_table.shared_ownership[self.region]
@@ -469,26 +470,31 @@ class Families:
         reason a workable caseload exists (SigPub2022).
         """
         p, wf = self.model.params, self.model.workforce
-        social = np.minimum(_hours(wf, self.social_pos) / p.hours_needed_social, 1.0)
-        safety = np.minimum(_hours(wf, self.safety_pos) / p.hours_needed_safety, 1.0)
+        per_family = _hours_per_family(wf)
+        social_hours = per_family[self.social_pos]
+        safety_hours = per_family[self.safety_pos]
+        social = np.minimum(social_hours / p.hours_needed_social, 1.0)
+        safety = np.minimum(safety_hours / p.hours_needed_safety, 1.0)
         coord = np.where(self.coord_pos >= 0, p.coordination_attention, 0.0)
         # full social plus full safety attention is the most a family can get
         cap = 1 + p.help_safety_weight
         attention = np.clip(social + p.help_safety_weight * safety + coord, 0, cap)
         self.alliance += p.alliance_build_rate * (social - self.alliance)
         bond = 1 - p.help_alliance_weight * (1 - self.alliance)
-        self.fit = fit.coat_fit(self.model, self)
+        # Derived once here and read again later this week: nothing in between changes the
+        # professionals' structure, the social organisation (assess_progress, the regions'
+        # screening and update_trust keep the positions), trust, motivation or frame (until
+        # reconsider_frame has read the cooperation), or the maatwerk chance.
+        self._structure_supplied = fit.structure_supplied(self.model, self, self._social_org)
+        self.fit = fit.coat_fit(self.model, self, self._social_org, self._structure_supplied)
+        self._cooperation = self.cooperation()
         hesitance = _at(wf.hv, self.social_pos, 0.0)
-        effect = attention * bond * self.fit * self.cooperation() * (1 - p.help_hv_loss * hesitance)
+        effect = attention * bond * self.fit * self._cooperation * (1 - p.help_hv_loss * hesitance)
         effect *= np.where(self.collab_failed, 1 - p.help_failed_collaboration_loss, 1.0)
         effect *= ~self.overruled
         active = self.active
         self.help = np.where(active, attention, 0.0)
-        self.hours = np.where(
-            active,
-            _hours(wf, self.social_pos) + _hours(wf, self.safety_pos) + _hours(wf, self.coord_pos),
-            0.0,
-        )
+        self.hours = np.where(active, social_hours + safety_hours + per_family[self.coord_pos], 0.0)
         step = p.recovery_rate * (effect * active)[:, None] * self._domain_gates()
         self.severity *= (1 - step)[:, None, :]
         before = self.burden
@@ -508,7 +514,7 @@ class Families:
         p, week = self.model.params, self.model.week
         gate = np.ones((self.n, N_DOMAINS))
         treated = self.treated_until >= week
-        maatwerk = fit.maatwerk(self.model, self)
+        maatwerk = self._maatwerk = fit.maatwerk(self.model, self)
         untreated = np.clip(1 - p.specialist_block + p.maatwerk_unblock * maatwerk, 0, 1)
         contra_ok = 1 - p.contra_block * (1 - maatwerk)
         specialist = np.where(treated, np.where(self.contra, contra_ok, 1.0), untreated)
@@ -518,8 +524,7 @@ class Families:
         named = self.crime_named | (self.safety_pos >= 0)
         gate[:, D["crime"]] *= np.where(named, 1.0, 1 - p.blind_spot_block)
         lasting = np.where(self.basic_ok, 1.0, p.basic_needs_penalty)
-        others = np.setdiff1d(np.arange(N_DOMAINS), BASIC)
-        gate[:, others] *= lasting[:, None]
+        gate[:, NOT_BASIC] *= lasting[:, None]
         return gate
 
     def assess_progress(self) -> None:
@@ -531,12 +536,10 @@ class Families:
         """
         p = self.model.params
         active, queued = self.active, self.queued
-        no_offer = self.waiting() | (
-            self.contra & (fit.maatwerk(self.model, self) < fit.MAATWERK_FITS)
-        )
+        no_offer = self.waiting() | (self.contra & (self._maatwerk < fit.MAATWERK_FITS))
         no_offer |= active & (self.help < p.stagnation_min_help)
         no_offer |= queued
-        client = self.cooperation() < p.stagnation_client_cooperation
+        client = self._cooperation < p.stagnation_client_cooperation
         indicators = np.stack([self.collab_failed, client, no_offer, self.overruled], axis=1)
         self.blockers += p.blocker_memory * (indicators - self.blockers)
         progress = active & (self.burden < self.best_burden - p.progress_step)
@@ -566,7 +569,7 @@ class Families:
         professional hesitates, and an unclear norm makes up- and down-scaling slower.
         """
         p, rng, wf = self.model.params, self.model.rng, self.model.workforce
-        pressure = self.pressure()
+        pressure = self.pressure(self._cooperation)
         norm = p.intervention_norm + np.where(self.frame >= Frame.DRANG, p.frame_dwang_margin, 0.0)
         hesitance = _at(wf.hv, self.social_pos, 1.0)
         clarity = p.frame_clarity_base + self.model.climate.trait("norm_clarity")
@@ -581,13 +584,18 @@ class Families:
         flows.add("dwang_ended", int((down & (self.frame == Frame.DWANG)).sum()))
         self.frame += up.astype(np.int8) - down.astype(np.int8)
 
-    def pressure(self) -> np.ndarray:
-        """Pressure to impose a frame: incidents, safety severity and non-cooperation."""
+    def pressure(self, cooperation: np.ndarray | None = None) -> np.ndarray:
+        """Pressure to impose a frame: incidents, safety severity and non-cooperation.
+
+        ``cooperation`` is :meth:`cooperation` when the caller has it already.
+        """
         p = self.model.params
+        if cooperation is None:
+            cooperation = self.cooperation()
         incidents = np.minimum(self.incident_ema * 52 / p.frame_incidents_full, 1)
         pressure = p.frame_incident_weight * incidents
         pressure = pressure + p.frame_safety_weight * self.safety_severity
-        return pressure + p.frame_noncooperation_weight * (1 - self.cooperation())
+        return pressure + p.frame_noncooperation_weight * (1 - cooperation)
 
     def update_trust(self) -> None:
         """Trust erodes with overasking protocols, waiting, changing and many professionals.
@@ -598,7 +606,7 @@ class Families:
         p = self.model.params
         heard = self.help * self.fit
         central = (self.coord_pos >= 0) | (self.n_involved <= ONE_CONTACT_MAX_INVOLVED)
-        overask = np.clip(fit.structure_supplied(self.model, self) - self.structure_need(), 0, 1)
+        overask = np.clip(self._structure_supplied - self.structure_need(), 0, 1)
         changes = np.minimum(self.prof_changes, PROF_CHANGE_CAP)
         many = np.maximum(self.n_involved - ONE_CONTACT_MAX_INVOLVED, 0)
         delta = p.trust_heard * heard + p.trust_quick_win * self.quick_win
@@ -723,16 +731,20 @@ def _around(rng: np.random.Generator, mean: float, n: int) -> np.ndarray:
 
 
 def _at(values: np.ndarray, pos: np.ndarray, missing: float) -> np.ndarray:
-    """Gather ``values[pos]`` where ``pos >= 0``; ``missing`` elsewhere."""
-    return np.where(pos >= 0, values[np.maximum(pos, 0)], missing)
+    """Gather ``values[pos]`` where ``pos >= 0``; ``missing`` elsewhere.
+
+    ``missing`` is appended to the (short) per-position column, so position -1 reads it.
+    """
+    return np.append(values, missing)[pos]
 
 
-def _hours(wf, pos: np.ndarray) -> np.ndarray:
-    """Hours per week a family gets from the position at ``pos`` (0 when none or vacant)."""
-    valid = pos >= 0
-    safe = np.where(valid, pos, 0)
-    per_family = wf.hours[safe] / np.maximum(wf.caseload[safe], 1)
-    return np.where(valid & wf.occupied[safe], per_family, 0.0)
+def _hours_per_family(wf) -> np.ndarray:
+    """Hours per week each position gives each of its families (0 when vacant).
+
+    One longer than the workforce: position -1 (no professional) reads the trailing 0.
+    """
+    per_family = np.where(wf.occupied, wf.hours / np.maximum(wf.caseload, 1), 0.0)
+    return np.append(per_family, 0.0)
 
 
 def random_order(keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:
