@@ -4,6 +4,11 @@ Some outcomes are rates or durations - returns after closure, waits at intake, t
 dwang, leavers. Counting them "so far" makes them grow with the run's length; averaging over a
 rolling window of recent weeks keeps them comparable between runs of any length, and lets a
 model in steady state show a steady value.
+
+The outcomes read these flows every reported week, so the window keeps running totals of the
+counts (added when a week opens, taken off when it leaves the window) instead of re-summing a
+year of weeks each time. Counts are whole numbers of events, so the running totals equal the
+sums exactly.
 """
 
 from __future__ import annotations
@@ -20,32 +25,40 @@ class Flows:
 
     def __init__(self, window: int = WINDOW_WEEKS):
         self.window = window
-        self._weeks: deque[tuple[dict[str, float], dict[str, list]]] = deque()
+        self._weeks: deque[tuple[dict[str, float], dict[str, list[np.ndarray]]]] = deque()
+        self._totals: dict[str, float] = {}
         self.start_week()
 
     def start_week(self) -> None:
         """Open a new week's record and forget weeks older than the window."""
         self._weeks.append(({}, {}))
         while len(self._weeks) > self.window:
-            self._weeks.popleft()
+            gone, _ = self._weeks.popleft()
+            for name, count in gone.items():
+                self._totals[name] -= count
 
     def add(self, name: str, count: float) -> None:
-        """Count ``count`` events of ``name`` this week."""
+        """Count ``count`` events of ``name`` this week (a whole number)."""
         counts = self._weeks[-1][0]
         counts[name] = counts.get(name, 0.0) + count
+        self._totals[name] = self._totals.get(name, 0.0) + count
 
     def extend(self, name: str, values) -> None:
         """Record individual values (e.g. waits in weeks) of ``name`` this week."""
-        self._weeks[-1][1].setdefault(name, []).extend(np.asarray(values, dtype=float).tolist())
+        values = np.asarray(values, dtype=float).ravel()
+        if values.size:
+            self._weeks[-1][1].setdefault(name, []).append(values)
 
     def total(self, name: str, weeks: int | None = None) -> float:
         """Sum of the counts of ``name`` over the last ``weeks`` weeks (default: the window)."""
+        if self.weeks_seen(weeks) == len(self._weeks):
+            return float(self._totals.get(name, 0.0))
         return float(sum(c.get(name, 0.0) for c, _ in self._recent(weeks)))
 
     def values(self, name: str, weeks: int | None = None) -> np.ndarray:
-        """All values of ``name`` recorded over the last ``weeks`` weeks."""
-        out = [v for _, vals in self._recent(weeks) for v in vals.get(name, ())]
-        return np.asarray(out, dtype=float)
+        """All values of ``name`` recorded over the last ``weeks`` weeks, oldest first."""
+        parts = [v for _, vals in self._recent(weeks) for v in vals.get(name, ())]
+        return np.concatenate(parts) if parts else np.empty(0)
 
     def weeks_seen(self, weeks: int | None = None) -> int:
         """How many weeks the window holds (fewer than asked early in a run)."""
@@ -57,4 +70,5 @@ class Flows:
 
     def _recent(self, weeks: int | None):
         k = self.weeks_seen(weeks)
-        return list(self._weeks)[-k:]
+        n = len(self._weeks)
+        return (self._weeks[i] for i in range(n - k, n))

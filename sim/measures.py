@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
-from scipy.stats import rankdata
 
 from sim.costs import PARTNERS
 from sim.domains import Cause, Frame, Status
@@ -79,9 +78,37 @@ class Outcome:
         return {HIGHER: 1, LOWER: -1}.get(self.better, 0)
 
 
-def _share(mask: np.ndarray, among: np.ndarray) -> float:
-    n = int(among.sum())
+def _week(m: MpgModel) -> dict:
+    """What several outcomes of this week share, computed once a week on first read.
+
+    Every outcome is read after each reported week: the frontline mask, its caseloads and the
+    counts of families in view are the same for all of them until the model steps again.
+    """
+    cache = m.__dict__.get("_measure_week")
+    if cache is None or cache[0] != m.steps:
+        cache = (m.steps, {})
+        m._measure_week = cache
+    return cache[1]
+
+
+def _shared(m: MpgModel, key: str, compute: Callable[[MpgModel], object]):
+    week = _week(m)
+    if key not in week:
+        week[key] = compute(m)
+    return week[key]
+
+
+def _share(mask: np.ndarray, among: np.ndarray, n: int | None = None) -> float:
+    n = int(among.sum()) if n is None else n
     return float((mask & among).sum() / n) if n else 0.0
+
+
+def _n_in_view(m: MpgModel) -> int:
+    return _shared(m, "n_in_view", lambda m: int(m.families.in_view.sum()))
+
+
+def _n_active(m: MpgModel) -> int:
+    return _shared(m, "n_active", lambda m: int(m.families.active.sum()))
 
 
 def _mean(values: np.ndarray, mask: np.ndarray) -> float:
@@ -100,7 +127,7 @@ def _stagnation(cause: Cause | None):
     def read(m: MpgModel) -> float:
         fam = m.families
         hit = fam.stagnated if cause is None else fam.stagnated & (fam.cause == cause)
-        return _share(hit, fam.in_view)
+        return _share(hit, fam.in_view, _n_in_view(m))
 
     return read
 
@@ -120,17 +147,16 @@ def _place(centre: bool, what: str):
 
 
 def _frame(frame: Frame):
-    return lambda m: _share(m.families.frame == frame, _in_view(m))
+    return lambda m: _share(m.families.frame == frame, _in_view(m), _n_in_view(m))
 
 
 def _frontline(m: MpgModel) -> np.ndarray:
     """Occupied social and safety positions: the professionals who work with families."""
-    wf = m.workforce
-    return wf.occupied & wf.frontline
+    return _shared(m, "frontline", lambda m: m.workforce.occupied & m.workforce.frontline)
 
 
 def _caseloads(m: MpgModel) -> np.ndarray:
-    return m.workforce.caseload[_frontline(m)]
+    return _shared(m, "caseloads", lambda m: m.workforce.caseload[_frontline(m)])
 
 
 def _waits(name: str):
@@ -153,8 +179,7 @@ def _intake_weeks(m: MpgModel) -> float:
 
 def _cost(partner: str | None, per: str = "household"):
     def read(m: MpgModel) -> float:
-        fam = m.families
-        n = int(fam.in_view.sum() if per == "household" else fam.active.sum())
+        n = _n_in_view(m) if per == "household" else _n_active(m)
         week = m.costs.total() if partner is None else m.costs.week[partner]
         return week * 52 / n if n else 0.0
 
@@ -181,7 +206,7 @@ def _dwang_years(m: MpgModel) -> float:
 
 
 def _drang_share_of_framed(m: MpgModel) -> float:
-    frame = m.families.frame[_in_view(m)]
+    frame = _shared(m, "frame_in_view", lambda m: m.families.frame[_in_view(m)])
     framed = int((frame > Frame.VOLUNTARY).sum())
     return float((frame == Frame.DRANG).sum() / framed) if framed else 0.0
 
@@ -196,18 +221,30 @@ def _turnover(m: MpgModel) -> float:
 
 
 def _methods_fit(m: MpgModel) -> float:
-    return _share(m.families.fit >= METHODS_FIT, _active(m))
+    return _share(m.families.fit >= METHODS_FIT, _active(m), _n_active(m))
 
 
 def _complexity_rank_of_procesregie(m: MpgModel) -> float:
-    """Mean percentile rank (0-1) of procesregie cases' complexity among active cases."""
+    """Mean percentile rank (0-1) of procesregie cases' complexity among active cases.
+
+    Ties share their average rank (as ``scipy.stats.rankdata``): a value's average rank is
+    its first place in sorted order plus half the places its ties take after it. Only the
+    procesregie cases' ranks are needed, so they are looked up in the sorted values.
+    """
     fam = m.families
     active = np.flatnonzero(fam.active)
     if active.size < 2:
         return 0.0
-    ranks = (rankdata(fam.complexity[active]) - 1) / (active.size - 1)
     chosen = fam.status[active] == Status.PROCESREGIE
-    return float(ranks[chosen].mean()) if chosen.any() else 0.0
+    if not chosen.any():
+        return 0.0
+    complexity = fam.complexity[active]
+    ordered = np.sort(complexity)
+    mine = complexity[chosen]
+    first = np.searchsorted(ordered, mine, side="left")
+    ties = np.searchsorted(ordered, mine, side="right") - first
+    average = (first + 1) + (ties - 1) / 2
+    return float(((average - 1) / (active.size - 1)).mean())
 
 
 def _o(name, unit, doc, read, level="family", better=None, kind="share") -> Outcome:
@@ -261,7 +298,7 @@ _OUTCOMES = (
         "stagnation_in_care",
         ACTIVE,
         "Active cases (in care or procesregie) stagnated, any cause.",
-        lambda m: _share(m.families.stagnated, _active(m)),
+        lambda m: _share(m.families.stagnated, _active(m), _n_active(m)),
         better=LOWER,
     ),
     _o(
@@ -480,14 +517,14 @@ _OUTCOMES = (
         "procesregie_share",
         IN_VIEW,
         "Families in view under procesregie.",
-        lambda m: _share(m.families.status == Status.PROCESREGIE, _in_view(m)),
+        lambda m: _share(m.families.status == Status.PROCESREGIE, _in_view(m), _n_in_view(m)),
         "organisation",
     ),
     _o(
         "active_cases",
         "families",
         "Families in care or under procesregie.",
-        lambda m: float(_active(m).sum()),
+        lambda m: float(_n_active(m)),
         kind="count",
     ),
     _o(
@@ -626,7 +663,7 @@ _OUTCOMES = (
         "no_help_request_share",
         ACTIVE,
         "Active cases whose family did not ask for help itself.",
-        lambda m: _share(~m.families.help_request, _active(m)),
+        lambda m: _share(~m.families.help_request, _active(m), _n_active(m)),
     ),
     _o(
         "procesregie_complexity_rank",
