@@ -375,6 +375,21 @@ class Families:
         self.stall_weeks[new] = 0
         self.frame[new] = Frame.VOLUNTARY
 
+    def by_region(self, mask: np.ndarray) -> list[np.ndarray]:
+        """Per region, the families in ``mask`` in ascending order.
+
+        The regions' own decisions (screening, specialist admission, safety intake) touch
+        only their own families, so what each one reads can be split off for all at once.
+        """
+        idx = np.flatnonzero(mask)
+        n_regions = self.model.params.n_regions
+        if n_regions == 1:
+            return [idx]
+        region = self.region[idx]
+        by = idx[np.argsort(region, kind="stable")]
+        counts = np.bincount(region, minlength=n_regions)
+        return np.split(by, np.cumsum(counts)[:-1])
+
     def queue_for_intake(self) -> list[np.ndarray]:
         """Per municipality, the families waiting for a social professional.
 
@@ -385,6 +400,34 @@ class Families:
         by_muni = waiting[np.argsort(self.municipality[waiting], kind="stable")]
         counts = np.bincount(self.municipality[waiting], minlength=len(self.model.municipalities))
         return np.split(by_muni, np.cumsum(counts)[:-1])
+
+    def queue_for_safety(self) -> list[np.ndarray]:
+        """Per region, active families known as unsafe that have no safety professional."""
+        p = self.model.params
+        known = (self.incident_ema * 52 > p.police_known_incidents) | (
+            self.safety_severity > p.police_known_severity
+        )
+        return self.by_region(self.active & known & (self.safety_pos < 0))
+
+    def queue_for_specialist(self) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Per region, the families in specialist treatment (a count) and those waiting."""
+        week = self.model.week
+        treating = self.treated_until >= week
+        counts = np.bincount(self.region[treating], minlength=self.model.params.n_regions)
+        return counts, self.by_region(self.waiting())
+
+    def escalation_requests(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Per region, the families in care that asked for procesregie, and all active ones."""
+        asked = (self.escalation_week >= 0) & (self.status == Status.IN_CARE)
+        return self.by_region(asked), self.by_region(self.active)
+
+    def procesregie_done(self) -> list[np.ndarray]:
+        """Per region, procesregie cases that move again with risk down, after the minimum."""
+        p, week = self.model.params, self.model.week
+        calm = self.incident_ema * 52 < p.procesregie_settled_incidents
+        settled = ~self.stagnated & calm & (self.stall_weeks < p.procesregie_settled_stall)
+        done = (self.status == Status.PROCESREGIE) & settled
+        return self.by_region(done & ((week - self.escalated_week) >= p.procesregie_min_weeks))
 
     def count_providers(self) -> None:
         """Under labelled funding, each serious problem domain brings providers of its own."""
@@ -661,9 +704,13 @@ class Families:
         self.low_weeks[closing] = 0
 
     # --- case transitions (called by organisations, regions and the workforce) -------------
-    def start_care(self, f: int, position: int) -> None:
-        """Take family ``f`` into care with the social professional at ``position``."""
-        self.model.flows.extend("intake_waits", [self.model.week - self.queued_week[f]])
+    def start_care(self, f: int | np.ndarray, position: int | np.ndarray) -> None:
+        """Take family ``f`` into care with the social professional at ``position``.
+
+        ``f`` and ``position`` may be arrays: families taken in one after the other, in order.
+        """
+        waits = self.model.week - self.queued_week[f]
+        self.model.flows.extend("intake_waits", waits)
         self.status[f] = Status.IN_CARE
         self.status_changed()
         self.social_pos[f] = position
@@ -673,8 +720,8 @@ class Families:
         self.blockers[f] = 0.0
         self.stagnated[f] = False
 
-    def escalate(self, f: int, position: int) -> None:
-        """Put family ``f`` under procesregie with the coordinator at ``position``."""
+    def escalate(self, f: int | np.ndarray, position: int | np.ndarray) -> None:
+        """Put family ``f`` (or several) under procesregie with the coordinator at ``position``."""
         self.status[f] = Status.PROCESREGIE
         self.status_changed()
         self.coord_pos[f] = position

@@ -208,10 +208,12 @@ class MpgModel(mesa.Model):
         fam.get_signalled()
         self.intake_queues = fam.queue_for_intake()
         self.wijkteams.shuffle_do("take_in")
+        self.safety_queues = fam.queue_for_safety()
         self.police.shuffle_do("take_in")
         fam.count_providers()
         fam.end_treatments()
         fam.seek_specialist_care()
+        self.specialist_queues = fam.queue_for_specialist()
         self.specialists.do("admit_from_waitlist")
         # professionals work; families receive help that fits them more or less
         wf.count_caseloads(fam, self)
@@ -222,7 +224,9 @@ class MpgModel(mesa.Model):
         fam.assess_progress()
         # opschaling, frame, trust, closure
         fam.request_escalation()
+        self.escalation_requests = fam.escalation_requests()
         self.regions.do("screen_escalations")
+        self.procesregie_done = fam.procesregie_done()
         self.regions.do("review_procesregie")
         fam.reconsider_frame()
         fam.update_trust()

@@ -22,7 +22,7 @@ import mesa
 import numpy as np
 
 from sim import fit
-from sim.domains import Sector, Status
+from sim.domains import Sector
 from sim.families import random_order
 
 if TYPE_CHECKING:
@@ -135,15 +135,15 @@ class Region(mesa.Agent):
         """
         model = self.model
         fam, wf, week, rng = model.families, model.workforce, model.week, model.rng
-        mine = fam.region == self.index
-        asked = np.flatnonzero(mine & (fam.escalation_week >= 0) & (fam.status == Status.IN_CARE))
+        requests, active = model.escalation_requests
+        asked = requests[self.index]
         if asked.size == 0:
             return
         wait = np.where(fam.in_centre[asked], 0.0, self.decision_weeks)
         ready = asked[(week - fam.escalation_week[asked]) >= wait]
         if ready.size == 0:
             return
-        complexity = fam.complexity[mine & fam.active]
+        complexity = fam.complexity[active[self.index]]
         threshold = np.quantile(complexity, model.params.screening_strictness)
         passes = fam.complexity[ready] >= threshold
         fam.escalation_week[ready[~passes]] = -1  # rejected; may be asked again later
@@ -151,19 +151,16 @@ class Region(mesa.Agent):
         # the base sets how many coordinators there are (see MpgModel); pilots take from each
         limit = int(np.floor(model.params.regisseur_caseload * self.pilot_room + 0.5))
         admitted = ready[passes]
-        for f in admitted[random_order(-fam.complexity[admitted], rng)]:
-            pos = wf.assign(positions, limit, rng)
-            if pos < 0:
-                break
-            where = "centre" if fam.in_centre[f] else "regio"
-            model.flows.extend(f"escalation_waits_{where}", [week - fam.escalation_week[f]])
-            fam.escalate(int(f), pos)
+        order = admitted[random_order(-fam.complexity[admitted], rng)]
+        takers = wf.assign_many(positions, limit, rng, order.size)
+        chosen = order[: takers.size]
+        centre = fam.in_centre[chosen]
+        waits = week - fam.escalation_week[chosen]
+        model.flows.extend("escalation_waits_centre", waits[centre])
+        model.flows.extend("escalation_waits_regio", waits[~centre])
+        fam.escalate(chosen, takers)
 
     def review_procesregie(self) -> None:
         """Hand cases back from procesregie once they move again and risk is down."""
-        p, fam, week = self.model.params, self.model.families, self.model.week
-        mine = (fam.region == self.index) & (fam.status == Status.PROCESREGIE)
-        calm = fam.incident_ema * 52 < p.procesregie_settled_incidents
-        settled = ~fam.stagnated & calm & (fam.stall_weeks < p.procesregie_settled_stall)
-        done = mine & settled & ((week - fam.escalated_week) >= p.procesregie_min_weeks)
-        fam.de_escalate(np.flatnonzero(done))
+        fam = self.model.families
+        fam.de_escalate(self.model.procesregie_done[self.index])

@@ -80,6 +80,7 @@ class Workforce(Table):
         self.sector, self.org, self.region, self.norm = sector, org, region, norm.astype(float)
         self.frontline = sector != Sector.COORDINATION
         self.occupant: list = [None] * n
+        self._positions: dict[tuple[int, int | None], np.ndarray] = {}
         self.left_this_week = 0
         self.hired_this_week = np.zeros(len(Sector), dtype=np.int32)
 
@@ -139,14 +140,11 @@ class Workforce(Table):
             fam.alliance[mine] = 0.0
         colleagues = self.positions(int(self.org[position]), sector)
         limit = int(np.ceil(self.norm[position] * p.handover_margin))
-        unplaced = []
-        for f in mine[rng.permutation(mine.size)]:
-            taker = self.assign(colleagues, limit, rng)
-            if taker >= 0:
-                column[f] = taker
-            else:
-                unplaced.append(f)
-        unplaced = np.asarray(unplaced, dtype=np.int64)
+        order = mine[rng.permutation(mine.size)]
+        # once nobody has room, nobody gets room: the rest of the families are unplaced
+        takers = self.assign_many(colleagues, limit, rng, order.size)
+        column[order[: takers.size]] = takers
+        unplaced = order[takers.size :]
         if unplaced.size == 0:
             return
         column[unplaced] = -1
@@ -191,11 +189,18 @@ class Workforce(Table):
         self.gaps = gaps.astype(np.int32)
 
     def positions(self, org: int, sector: Sector | None = None) -> np.ndarray:
-        """Positions of organisation ``org`` (optionally of one sector)."""
-        mask = self.org == org
-        if sector is not None:
-            mask &= self.sector == sector
-        return np.flatnonzero(mask)
+        """Positions of organisation ``org`` (optionally of one sector).
+
+        Positions never move between organisations, so each answer is kept.
+        """
+        key = (int(org), None if sector is None else int(sector))
+        found = self._positions.get(key)
+        if found is None:
+            mask = self.org == org
+            if sector is not None:
+                mask &= self.sector == sector
+            found = self._positions[key] = np.flatnonzero(mask)
+        return found
 
     def assign(self, positions: np.ndarray, limit: int, rng: np.random.Generator) -> int:
         """Return the least-loaded occupied position under ``limit`` families, or -1.
@@ -211,6 +216,32 @@ class Workforce(Table):
         best = least[rng.integers(least.size)] if least.size > 1 else least[0]
         self.caseload[best] += 1
         return int(best)
+
+    def assign_many(
+        self, positions: np.ndarray, limit: int, rng: np.random.Generator, wanted: int
+    ) -> np.ndarray:
+        """Call :meth:`assign` up to ``wanted`` times, stopping at the first -1.
+
+        Return the positions taken, in order. The same choices and the same random draws as
+        the repeated calls, with the team's loads held in a Python list: a team has a few
+        positions, and NumPy's overhead per call would dwarf the work.
+        """
+        occupied = self.occupied[positions].tolist()
+        loads = self.caseload[positions].tolist()
+        open_ = [i for i, occ in enumerate(occupied) if occ]
+        taken: list[int] = []
+        while len(taken) < wanted:
+            ok = [i for i in open_ if loads[i] < limit]
+            if not ok:
+                break
+            low = min(loads[i] for i in ok)
+            least = [i for i in ok if loads[i] == low]
+            best = least[rng.integers(len(least))] if len(least) > 1 else least[0]
+            loads[best] += 1
+            taken.append(best)
+        if taken:
+            self.caseload[positions] = loads
+        return positions[np.asarray(taken, dtype=np.int64)]
 
     # --- one week of work, for everyone at once ----------------------------------------------
     def work(self, model: MpgModel) -> None:
