@@ -239,11 +239,11 @@ class Families:
         severity = self.severity if rows is None else self.severity[rows]
         # the most severe member per domain: three members, so two element-wise maxima
         domain = np.maximum(np.maximum(severity[:, 0], severity[:, 1]), severity[:, 2])
-        burden = domain.mean(axis=1)
+        burden = row_mean(domain)
         basic_ok = np.maximum(domain[:, BASIC[0]], domain[:, BASIC[1]]) < p.basic_needs_threshold
-        safety_severity = domain[:, SAFETY].mean(axis=1)
+        safety_severity = row_mean(domain, SAFETY)
         serious = domain >= SERIOUS
-        n_serious = serious.sum(axis=1)
+        n_serious = np.count_nonzero(serious, axis=1)
         (a, b), (c, d) = CONTRA_PAIRS
         contra = (serious[:, a] & serious[:, b]) | (serious[:, c] & serious[:, d])
         complexity = burden + p.complexity_per_serious * n_serious + p.complexity_contra * contra
@@ -265,10 +265,10 @@ class Families:
         p = self.model.params
         w = np.array([p.child_risk_from_child, p.child_risk_from_safety, p.child_risk_from_norm])
         if rows is None:
-            routes = (self.severity[:, 2].mean(axis=1), self.safety_severity, self.own_norm)
+            routes = (row_mean(self.severity[:, 2]), self.safety_severity, self.own_norm)
         else:
             routes = (
-                self.severity[rows, 2].mean(axis=1),
+                row_mean(self.severity[rows, 2]),
                 self.safety_severity[rows],
                 self.own_norm[rows],
             )
@@ -317,8 +317,12 @@ class Families:
         domain_pace[:, SAFETY] = np.maximum(
             0, 1 + p.drift_own_norm * (self.own_norm - NEUTRAL_NORM)
         )[:, None]
-        growth = p.problem_drift * LOGISTIC_PEAK * self.severity * (1 - self.severity)
-        self.severity += growth * (pace[:, None] * domain_pace)[:, None, :]
+        # growth = drift * peak * s * (1 - s) * pace, in place: the same products in the same
+        # order, without allocating family x member x domain temporaries
+        growth = np.multiply(p.problem_drift * LOGISTIC_PEAK, self.severity)
+        growth *= np.subtract(1, self.severity)
+        growth *= (pace[:, None] * domain_pace)[:, None, :]
+        self.severity += growth
         self.severity *= self.members[:, :, None]
         np.clip(self.severity, 0, 1, out=self.severity)
         self.refresh()
@@ -355,7 +359,7 @@ class Families:
         §3.1): the hazard grows with the square of their burden against the closure line.
         """
         p, rng, week = self.model.params, self.model.rng, self.model.week
-        visible = self.domain[:, [D["parenting"], D["school_work"]]].mean(axis=1)
+        visible = row_mean(self.domain, VISIBLE)
         social_signal = p.signal_base + p.signal_per_severity * visible
         social_signal = social_signal + p.signal_help_request * self.help_request
         hazard = p.signal_per_incident * self.incidents + social_signal
@@ -775,6 +779,32 @@ class Families:
 def _around(rng: np.random.Generator, mean: float, n: int) -> np.ndarray:
     """Draw ``n`` values of a 0-1 family trait around the mix's ``mean``."""
     return np.clip(rng.normal(mean, TRAIT_SD, n), 0, 1)
+
+
+def row_mean(values: np.ndarray, columns=None) -> np.ndarray:
+    """``values.mean(axis=1)`` (or ``values[:, columns].mean(axis=1)``), bit for bit.
+
+    A row-wise reduction over ten domains calls NumPy's inner loop once per family; adding
+    whole columns calls it once per domain. The additions follow NumPy's own order, so the
+    result is the same to the last bit (tests/sim/test_speed_helpers.py): along a row NumPy
+    adds fewer than eight values in turn, and eight to fifteen in eight pairwise accumulators
+    and then the rest in turn; a copy made by indexing columns is laid out column by column,
+    and NumPy adds its columns in turn.
+    """
+    pairwise = columns is None
+    cols = [values[:, i] for i in (range(values.shape[1]) if pairwise else columns)]
+    k = len(cols)
+    if not 0 < k < 16:
+        raise ValueError("row_mean follows NumPy's order for 1 to 15 columns")
+    if pairwise and k >= 8:
+        c = cols
+        total = ((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]))
+        rest = cols[8:]
+    else:
+        total, rest = 0.0 + cols[0], cols[1:]  # NumPy starts the sum from zero
+    for col in rest:
+        total = total + col
+    return total / k
 
 
 def _at(values: np.ndarray, pos: np.ndarray, missing: float) -> np.ndarray:
