@@ -40,8 +40,9 @@ class CostLedger:
         p, fam, wf = model.params, model.families, model.workforce
         in_view, active = fam.in_view, fam.active
         staff = {}
+        employed_by_sector = np.bincount(wf.sector[wf.occupied], minlength=len(Sector))
         for sector, salary in SALARY.items():
-            employed = int((wf.occupied & (wf.sector == sector)).sum())
+            employed = int(employed_by_sector[sector])
             hires = int(wf.hired_this_week[sector])
             staff[sector] = employed * p[salary] / 52 + hires * p.hiring_cost
         maatwerk = fit.maatwerk(model, fam) * fam.flexibility_need()

@@ -53,6 +53,14 @@ TRAIT_SD = 0.12  # families differ in trust, motivation and norm by about a tent
 #: Domains other than the basic needs (their improvement lasts only once basic needs are met).
 NOT_BASIC = np.setdiff1d(np.arange(N_DOMAINS), BASIC)
 VISIBLE = [D["parenting"], D["school_work"]]  # what schools and neighbours see of a family
+# the same columns as slices where they lie side by side: views instead of fancy indexing
+SPECIALIST_COLUMNS = slice(SPECIALIST[0], SPECIALIST[-1] + 1)
+NOT_BASIC_COLUMNS = slice(NOT_BASIC[0], NOT_BASIC[-1] + 1)
+if not (
+    np.array_equal(np.arange(N_DOMAINS)[SPECIALIST_COLUMNS], SPECIALIST)
+    and np.array_equal(np.arange(N_DOMAINS)[NOT_BASIC_COLUMNS], NOT_BASIC)
+):
+    raise RuntimeError("the specialist and non-basic domains must lie side by side")
 
 
 class Families:
@@ -565,13 +573,13 @@ class Families:
         untreated = np.clip(1 - p.specialist_block + p.maatwerk_unblock * maatwerk, 0, 1)
         contra_ok = 1 - p.contra_block * (1 - maatwerk)
         specialist = np.where(treated, np.where(self.contra, contra_ok, 1.0), untreated)
-        gate[:, SPECIALIST] = specialist[:, None]
+        gate[:, SPECIALIST_COLUMNS] = specialist[:, None]
         reach = (self.safety_pos >= 0) | (self.frame > Frame.VOLUNTARY)
         gate[:, SAFETY] = np.where(reach, 1.0, 1 - p.safety_block)[:, None]
         named = self.crime_named | (self.safety_pos >= 0)
         gate[:, D["crime"]] *= np.where(named, 1.0, 1 - p.blind_spot_block)
         lasting = np.where(self.basic_ok, 1.0, p.basic_needs_penalty)
-        gate[:, NOT_BASIC] *= lasting[:, None]
+        gate[:, NOT_BASIC_COLUMNS] *= lasting[:, None]
         return gate
 
     def assess_progress(self) -> None:

@@ -531,7 +531,7 @@ _OUTCOMES = (
         "in_view_share",
         "share of families",
         "Families known to the system (queued at intake, in care or procesregie).",
-        lambda m: float(_in_view(m).mean()),
+        lambda m: _n_in_view(m) / m.families.n,  # the mean of the mask: a count over n
     ),
     _o(
         "professionals_per_family",
