@@ -15,6 +15,7 @@ families' needs less (the region-climate clash, :func:`sim.fit.region_climate_cl
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,25 @@ if TYPE_CHECKING:
     from sim.model import MpgModel
 
 REGION_LOAD_CAP = 2.0  # policy load saturates at twice what one priority shift lands at most
+
+
+def quantile(values: np.ndarray, q: float) -> float:
+    """``np.quantile(values, q)`` (linear interpolation), bit for bit, for one ``q``.
+
+    The same index, weight and interpolation as NumPy, without its general machinery, which
+    costs more than the sort it wraps (tests/sim/test_speed_helpers.py).
+    """
+    ordered = np.sort(values)
+    n = ordered.size
+    virtual = (n - 1) * q
+    low = min(max(math.floor(virtual), 0), n - 1)
+    high = min(low + 1, n - 1)
+    if virtual >= n - 1:
+        low = high = n - 1
+    a, b = ordered[low], ordered[high]
+    t = virtual - (-1 if virtual >= n - 1 else low)  # NumPy weighs from index -1 up there
+    diff = b - a
+    return b - diff * (1 - t) if t >= 0.5 else a + diff * t
 
 
 @dataclass(frozen=True)
@@ -144,7 +164,7 @@ class Region(mesa.Agent):
         if ready.size == 0:
             return
         complexity = fam.complexity[active[self.index]]
-        threshold = np.quantile(complexity, model.params.screening_strictness)
+        threshold = quantile(complexity, model.params.screening_strictness)
         passes = fam.complexity[ready] >= threshold
         fam.escalation_week[ready[~passes]] = -1  # rejected; may be asked again later
         positions = wf.positions(model.zvh_of[self.index], Sector.COORDINATION)

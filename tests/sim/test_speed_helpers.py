@@ -56,3 +56,14 @@ def test_assigning_a_batch_makes_the_same_choices_and_draws_as_one_at_a_time(see
     assert got.tolist() == taken
     assert np.array_equal(one.caseload, batch.caseload)
     assert rng_one.random() == rng_batch.random()
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 50, 333])
+def test_quantile_equals_numpy_to_the_last_bit(n):
+    from sim.regions import quantile
+
+    rng = np.random.default_rng(n)
+    for _ in range(50):
+        values = np.round(rng.random(n) * rng.uniform(0.5, 3), int(rng.integers(1, 6)))
+        for q in (0.0, 0.05, 0.1, 0.33, 0.5, 0.7, 0.9, 0.95, 0.999, 1.0, float(rng.random())):
+            assert quantile(values, q) == np.quantile(values, q)
