@@ -88,8 +88,10 @@ class Families:
         self.region = region
         self.municipality = municipality
         self.in_centre = model.municipality_is_centre[municipality]
-        self.members = np.ones((n, len(MEMBERS)), dtype=bool)
-        self.severity = np.zeros((n, len(MEMBERS), N_DOMAINS))
+        # Indexed [family, member, domain] like any table, but stored family-fastest: the
+        # weekly updates then run over long rows of families instead of ten domains at a time.
+        self.members = np.ones((len(MEMBERS), n), dtype=bool).T
+        self.severity = np.zeros((len(MEMBERS), N_DOMAINS, n)).transpose(2, 0, 1)
         for name in ("trust", "motivation", "own_norm", "intergenerational", "child_risk"):
             setattr(self, name, np.zeros(n))
         for name in ("trust_disposition",):
@@ -321,7 +323,7 @@ class Families:
             )
         pace = 1 + p.drift_unmet_basic_needs * ~self.basic_ok
         pace = pace + p.drift_intergenerational * self.intergenerational
-        domain_pace = np.ones((n, N_DOMAINS))
+        domain_pace = np.ones((n, N_DOMAINS), order="F")
         domain_pace[:, SAFETY] = np.maximum(
             0, 1 + p.drift_own_norm * (self.own_norm - NEUTRAL_NORM)
         )[:, None]
@@ -567,7 +569,7 @@ class Families:
     def _domain_gates(self) -> np.ndarray:
         """How far help can act on each domain (0-1) given the offer and who is involved."""
         p, week = self.model.params, self.model.week
-        gate = np.ones((self.n, N_DOMAINS))
+        gate = np.ones((self.n, N_DOMAINS), order="F")
         treated = self.treated_until >= week
         maatwerk = self._maatwerk = fit.maatwerk(self.model, self)
         untreated = np.clip(1 - p.specialist_block + p.maatwerk_unblock * maatwerk, 0, 1)
