@@ -112,7 +112,13 @@ def _n_active(m: MpgModel) -> int:
 
 
 def _mean(values: np.ndarray, mask: np.ndarray) -> float:
-    return float(values[mask].mean()) if mask.any() else 0.0
+    """``values[mask].mean()``, 0 when the mask is empty.
+
+    Summed in float64 and divided by the count, as ``ndarray.mean`` does, without its
+    wrapper (every reported week reads a dozen such means).
+    """
+    chosen = values[mask]
+    return float(np.add.reduce(chosen, dtype=np.float64) / chosen.size) if chosen.size else 0.0
 
 
 def _in_view(m: MpgModel) -> np.ndarray:
@@ -123,11 +129,20 @@ def _active(m: MpgModel) -> np.ndarray:
     return m.families.active
 
 
+def _stagnated_by_cause(m: MpgModel) -> np.ndarray:
+    """Stagnated families in view per cause (index :class:`Cause`), counted once a week."""
+    fam = m.families
+    return np.bincount(fam.cause[fam.stagnated & fam.in_view], minlength=len(Cause))
+
+
 def _stagnation(cause: Cause | None):
     def read(m: MpgModel) -> float:
-        fam = m.families
-        hit = fam.stagnated if cause is None else fam.stagnated & (fam.cause == cause)
-        return _share(hit, fam.in_view, _n_in_view(m))
+        n = _n_in_view(m)
+        if not n:
+            return 0.0
+        counts = _shared(m, "stagnated_by_cause", _stagnated_by_cause)
+        hit = counts.sum() if cause is None else counts[cause]
+        return float(hit / n)
 
     return read
 
@@ -146,8 +161,17 @@ def _place(centre: bool, what: str):
     return read
 
 
+def _frames_in_view(m: MpgModel) -> np.ndarray:
+    """Families in view per frame (index :class:`Frame`), counted once a week."""
+    return np.bincount(m.families.frame[_in_view(m)], minlength=len(Frame))
+
+
 def _frame(frame: Frame):
-    return lambda m: _share(m.families.frame == frame, _in_view(m), _n_in_view(m))
+    def read(m: MpgModel) -> float:
+        n = _n_in_view(m)
+        return float(_shared(m, "frames", _frames_in_view)[frame] / n) if n else 0.0
+
+    return read
 
 
 def _frontline(m: MpgModel) -> np.ndarray:
@@ -206,9 +230,9 @@ def _dwang_years(m: MpgModel) -> float:
 
 
 def _drang_share_of_framed(m: MpgModel) -> float:
-    frame = _shared(m, "frame_in_view", lambda m: m.families.frame[_in_view(m)])
-    framed = int((frame > Frame.VOLUNTARY).sum())
-    return float((frame == Frame.DRANG).sum() / framed) if framed else 0.0
+    counts = _shared(m, "frames", _frames_in_view)
+    framed = int(counts[Frame.DRANG] + counts[Frame.DWANG])
+    return float(counts[Frame.DRANG] / framed) if framed else 0.0
 
 
 def _closure_weeks(m: MpgModel) -> float:
