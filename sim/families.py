@@ -32,6 +32,7 @@ from sim.domains import (
     Frame,
     Status,
 )
+from sim.tables import clip
 
 if TYPE_CHECKING:
     from sim.model import MpgModel
@@ -161,7 +162,7 @@ class Families:
         family = means * load[:, None] + rng.normal(0, p.severity_spread, (k, N_DOMAINS))
         noise_sd = p.severity_spread * MEMBER_NOISE_SHARE
         member_noise = rng.normal(0, noise_sd, (k, len(MEMBERS), N_DOMAINS))
-        sev = np.clip(family[:, None, :] * MEMBER_WEIGHT[None] + member_noise, 0, 1)
+        sev = clip(family[:, None, :] * MEMBER_WEIGHT[None] + member_noise, 0, 1)
         sev[~members] = 0.0
         return sev
 
@@ -334,7 +335,7 @@ class Families:
         growth *= (pace[:, None] * domain_pace)[:, None, :]
         self.severity += growth
         self.severity *= self.members[:, :, None]
-        np.clip(self.severity, 0, 1, out=self.severity)
+        clip(self.severity, 0, 1, out=self.severity)
         self.refresh()
         self.child_risk += p.child_risk_adaptation * (self._child_target() - self.child_risk)
 
@@ -352,7 +353,7 @@ class Families:
     def incident_rate(self) -> np.ndarray:
         """Expected incidents this week of each family, from its burden and effective help."""
         p = self.model.params
-        imbalance = np.clip(self.burden - self.help * self.fit, 0, 1)
+        imbalance = clip(self.burden - self.help * self.fit, 0, 1)
         w = p.incident_burden_weight
         rate = (p.incidents_per_year / 52) * (w * self.burden + (1 - w) * self.safety_severity)
         rate = rate * (p.incident_base + p.incident_imbalance * imbalance)
@@ -402,7 +403,7 @@ class Families:
         region = self.region[idx]
         by = idx[np.argsort(region, kind="stable")]
         counts = np.bincount(region, minlength=n_regions)
-        return np.split(by, np.cumsum(counts)[:-1])
+        return _split(by, counts)
 
     def queue_for_intake(self) -> list[np.ndarray]:
         """Per municipality, the families waiting for a social professional.
@@ -413,7 +414,7 @@ class Families:
         waiting = np.flatnonzero(self.queued | lost)
         by_muni = waiting[np.argsort(self.municipality[waiting], kind="stable")]
         counts = np.bincount(self.municipality[waiting], minlength=len(self.model.municipalities))
-        return np.split(by_muni, np.cumsum(counts)[:-1])
+        return _split(by_muni, counts)
 
     def queue_for_safety(self) -> list[np.ndarray]:
         """Per region, active families known as unsafe that have no safety professional."""
@@ -535,7 +536,7 @@ class Families:
         coord = np.where(self.coord_pos >= 0, p.coordination_attention, 0.0)
         # full social plus full safety attention is the most a family can get
         cap = 1 + p.help_safety_weight
-        attention = np.clip(social + p.help_safety_weight * safety + coord, 0, cap)
+        attention = clip(social + p.help_safety_weight * safety + coord, 0, cap)
         self.alliance += p.alliance_build_rate * (social - self.alliance)
         bond = 1 - p.help_alliance_weight * (1 - self.alliance)
         # Derived once here and read again later this week: nothing in between changes the
@@ -564,7 +565,7 @@ class Families:
         willing = p.coop_trust_weight * self.trust + (1 - p.coop_trust_weight) * self.motivation
         coop = p.coop_base + (1 - p.coop_base) * willing - p.coop_own_norm * self.own_norm
         floor = np.array([0.0, p.coop_floor_drang, p.coop_floor_dwang])[self.frame]
-        return np.clip(np.maximum(coop, floor), COOPERATION_FLOOR, 1)
+        return clip(np.maximum(coop, floor), COOPERATION_FLOOR, 1)
 
     def _domain_gates(self) -> np.ndarray:
         """How far help can act on each domain (0-1) given the offer and who is involved."""
@@ -572,7 +573,7 @@ class Families:
         gate = np.ones((self.n, N_DOMAINS), order="F")
         treated = self.treated_until >= week
         maatwerk = self._maatwerk = fit.maatwerk(self.model, self)
-        untreated = np.clip(1 - p.specialist_block + p.maatwerk_unblock * maatwerk, 0, 1)
+        untreated = clip(1 - p.specialist_block + p.maatwerk_unblock * maatwerk, 0, 1)
         contra_ok = 1 - p.contra_block * (1 - maatwerk)
         specialist = np.where(treated, np.where(self.contra, contra_ok, 1.0), untreated)
         gate[:, SPECIALIST_COLUMNS] = specialist[:, None]
@@ -663,7 +664,7 @@ class Families:
         p = self.model.params
         heard = self.help * self.fit
         central = (self.coord_pos >= 0) | (self.n_involved <= ONE_CONTACT_MAX_INVOLVED)
-        overask = np.clip(self._structure_supplied - self.structure_need(), 0, 1)
+        overask = clip(self._structure_supplied - self.structure_need(), 0, 1)
         changes = np.minimum(self.prof_changes, PROF_CHANGE_CAP)
         many = np.maximum(self.n_involved - ONE_CONTACT_MAX_INVOLVED, 0)
         delta = p.trust_heard * heard + p.trust_quick_win * self.quick_win
@@ -675,7 +676,7 @@ class Families:
         active = self.active
         # experiences move trust; between them it drifts back to the family's own disposition
         delta += p.trust_reversion * (self.trust_disposition - self.trust)
-        self.trust = np.clip(self.trust + delta * active, 0, 1)
+        self.trust = clip(self.trust + delta * active, 0, 1)
         w_trust, w_win = p.motivation_from_trust, p.motivation_from_quick_win
         target = w_trust * self.trust + w_win * self.quick_win
         target = target + (1 - w_trust - w_win) * self.help_request
@@ -687,14 +688,14 @@ class Families:
         p = self.model.params
         need = p.need_structure_base + p.need_structure_safety * self.safety_severity
         need = need + p.need_structure_own_norm * self.own_norm
-        return np.clip(need + p.need_structure_framed * (self.frame > 0), 0, 1)
+        return clip(need + p.need_structure_framed * (self.frame > 0), 0, 1)
 
     def flexibility_need(self) -> np.ndarray:
         """Need for maatwerk: contra-indications, many serious domains, basic needs unmet."""
         p = self.model.params
         need = p.need_flexibility_base + p.need_flexibility_contra * self.contra
         need = need + p.need_flexibility_per_serious * self.n_serious
-        return np.clip(need + p.need_flexibility_basic * ~self.basic_ok, 0, 1)
+        return clip(need + p.need_flexibility_basic * ~self.basic_ok, 0, 1)
 
     def close_or_continue(self) -> None:
         """Close recovered cases, and cases the family drops out of under a voluntary frame."""
@@ -788,7 +789,7 @@ class Families:
 
 def _around(rng: np.random.Generator, mean: float, n: int) -> np.ndarray:
     """Draw ``n`` values of a 0-1 family trait around the mix's ``mean``."""
-    return np.clip(rng.normal(mean, TRAIT_SD, n), 0, 1)
+    return clip(rng.normal(mean, TRAIT_SD, n), 0, 1)
 
 
 def row_mean(values: np.ndarray, columns=None) -> np.ndarray:
@@ -815,6 +816,12 @@ def row_mean(values: np.ndarray, columns=None) -> np.ndarray:
     for col in rest:
         total = total + col
     return total / k
+
+
+def _split(ordered: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
+    """``np.split(ordered, np.cumsum(counts)[:-1])`` by plain slicing (a view per group)."""
+    ends = np.cumsum(counts).tolist()
+    return [ordered[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
 
 
 def _at(values: np.ndarray, pos: np.ndarray, missing: float) -> np.ndarray:

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.tables import clip
+
 if TYPE_CHECKING:
     from sim.families import Families
     from sim.model import MpgModel
@@ -106,7 +108,7 @@ def coat_fit(
         structure = structure_supplied(model, fam, org_index)
     miss = np.abs(structure - fam.structure_need())
     miss += np.abs(flexibility_supplied(model, fam, org_index) - fam.flexibility_need())
-    return np.clip(1 - model.params.fit_mismatch_cost * miss, FIT_FLOOR, 1.0)
+    return clip(1 - model.params.fit_mismatch_cost * miss, FIT_FLOOR, 1.0)
 
 
 def maatwerk(model: MpgModel, fam: Families) -> np.ndarray:
@@ -120,7 +122,7 @@ def maatwerk(model: MpgModel, fam: Families) -> np.ndarray:
     prof = _at(model.workforce.flexibility, fam.social_pos, 0.0)
     region = model.region_table.need_matching[fam.region]
     supply = p.maatwerk_professional * prof + p.maatwerk_pooled * model.climate.pooled_funding
-    return np.clip(supply + p.maatwerk_region * region, 0, 1)
+    return clip(supply + p.maatwerk_region * region, 0, 1)
 
 
 def joint_orientation(

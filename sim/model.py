@@ -28,7 +28,7 @@ from sim.organisations import Organisation, OrgTable
 from sim.params import TYPES, Params
 from sim.professionals import Professional
 from sim.regions import Municipality, Region
-from sim.tables import Table
+from sim.tables import Table, clip
 from sim.typology import Typology
 from sim.workforce import Workforce
 
@@ -270,7 +270,7 @@ class MpgModel(mesa.Model):
                 org.places = places
         # signals from practice may have moved pooled funding: keep that, move the base
         shift = new.pooled_funding - old.pooled_funding
-        self.climate.pooled_funding = float(np.clip(self.climate.pooled_funding + shift, 0, 1))
+        self.climate.pooled_funding = float(clip(self.climate.pooled_funding + shift, 0, 1))
 
     def redraw_types(self, level: str) -> None:
         """Re-draw the types of a level's agents with the type_share rule (a type event)."""

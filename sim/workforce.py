@@ -20,7 +20,7 @@ import numpy as np
 
 from sim import fit
 from sim.domains import Sector, Status
-from sim.tables import Table
+from sim.tables import Table, clip
 
 if TYPE_CHECKING:
     from sim.families import Families
@@ -259,12 +259,12 @@ class Workforce(Table):
         its organisation leaves room to deviate.
         """
         p, orgs, o = model.params, model.org_table, self.org
-        new = np.clip(1 - (model.week - self.hired_week) / p.fallback_weeks, 0, 1)
+        new = clip(1 - (model.week - self.hired_week) / p.fallback_weeks, 0, 1)
         protocol = self.protocol_adherence + p.protocol_org_pull * (
             orgs.protocol_rigidity[o] - NEUTRAL
         )
         protocol += p.fallback_protocol * new + p.protocol_stress_pull * (self.stress - NEUTRAL)
-        self.protocol = np.clip(protocol, 0, 1)
+        self.protocol = clip(protocol, 0, 1)
         room = orgs.room_to_deviate[o]
         opened = self.creativity * room * (1 - p.chest_fallback_closing * new)
         self.flexibility = opened * (1 - p.chest_hv_closing * self.hv) * self.occupied
@@ -280,7 +280,7 @@ class Workforce(Table):
         target += p.stress_unheard * self.unheard * self.frustration
         target += p.stress_policy_load * orgs.adaptation_load[o] + p.stress_hv * self.hv
         target -= p.stress_backing * orgs.backing[o] + self.resilience
-        self.stress += p.stress_rate * (np.clip(target, 0, 1) - self.stress)
+        self.stress += p.stress_rate * (clip(target, 0, 1) - self.stress)
         self.stressed = self.occupied & (self.stress > p.stress_threshold)
 
     def judge_room_to_act(self, model: MpgModel) -> None:
@@ -302,7 +302,7 @@ class Workforce(Table):
         score += p.hv_load * np.maximum(0.0, self.caseload / self.norm - 1.0)
         score += p.hv_stress * self.stress
         z = (score + self.tolerance - p.hv_threshold) / p.hv_slope
-        self.hv = self.occupied / (1 + np.exp(-np.clip(z, -50, 50)))
+        self.hv = self.occupied / (1 + np.exp(-clip(z, -50, 50)))
 
     def give_hours(self, model: MpgModel) -> None:
         """Write what families feel from each professional: hours, structure, an eye.
