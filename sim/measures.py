@@ -150,11 +150,15 @@ def _stagnation(cause: Cause | None):
 def _place(centre: bool, what: str):
     def read(m: MpgModel) -> float:
         fam = m.families
-        here = fam.in_centre == centre
-        if what == "stagnation":
-            return _share(fam.stagnated, fam.in_view & here)
-        if what == "procesregie":
-            return _share(fam.status == Status.PROCESREGIE, fam.in_view & here)
+        if what in ("stagnation", "procesregie"):
+            here = _shared(
+                m,
+                f"in_view_centre_{centre}",
+                lambda m: m.families.in_view & (m.families.in_centre == centre),
+            )
+            n = _shared(m, f"n_in_view_centre_{centre}", lambda m: int(here.sum()))
+            hit = fam.stagnated if what == "stagnation" else fam.status == Status.PROCESREGIE
+            return _share(hit, here, n)
         waits = m.flows.values(f"escalation_waits_{'centre' if centre else 'regio'}")
         return float(waits.mean()) if waits.size else 0.0
 

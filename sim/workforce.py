@@ -166,21 +166,20 @@ class Workforce(Table):
     def count_caseloads(self, fam: Families, model: MpgModel) -> None:
         """Count each position's families and summarise them for its professional."""
         p, n = model.params, self.n
-        load = np.zeros(n)
-        complexity = np.zeros(n)
-        unclear = np.zeros(n)
-        gaps = np.zeros(n)
         no_offer = (fam.contra & (fit.maatwerk(model, fam) < fit.MAATWERK_FITS)) | fam.waiting()
         coordinated = fam.coord_pos >= 0
         many = fam.n_involved >= UNCLEAR_ROLES_FROM
         roles = many * np.where(coordinated, 1 - p.coordination_role_clarity, 1.0)
-        for pos in (fam.social_pos, fam.safety_pos, fam.coord_pos):
-            ok = pos >= 0
-            idx = pos[ok]
-            load += np.bincount(idx, minlength=n)
-            complexity += np.bincount(idx, weights=fam.complexity[ok], minlength=n)
-            unclear += np.bincount(idx, weights=roles[ok], minlength=n)
-            gaps += np.bincount(idx, weights=no_offer[ok], minlength=n)
+        # One count over every family-position link. A position belongs to one sector, so its
+        # families all come from one of the three columns, in family order: each sum adds
+        # the same values in the same order as a count per column would.
+        columns = (fam.social_pos, fam.safety_pos, fam.coord_pos)
+        rows = np.concatenate([np.flatnonzero(pos >= 0) for pos in columns])
+        idx = np.concatenate([pos[pos >= 0] for pos in columns])
+        load = np.bincount(idx, minlength=n)
+        complexity = np.bincount(idx, weights=fam.complexity[rows], minlength=n)
+        unclear = np.bincount(idx, weights=roles[rows], minlength=n)
+        gaps = np.bincount(idx, weights=no_offer[rows], minlength=n)
         self.caseload = load.astype(np.int32)
         safe = np.maximum(load, 1)
         self.complexity = complexity / safe
