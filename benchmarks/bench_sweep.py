@@ -110,7 +110,9 @@ from experiments.models import run_model
 from experiments.runner import run_design
 from experiments.store import Store
 reps = int(sys.argv[1])
-sc = load_scenario("baseline", {"families_per_region": 100, "municipalities_per_region": 2})
+sc = load_scenario(
+    "baseline", {"families_per_region": 100, "municipalities_per_region": 2, "burn_in_weeks": 4}
+)
 design = kwadrant_design([sc], reps, 8, root_seed=1)
 with tempfile.TemporaryDirectory() as tmp, open_engine("serial") as engine:
     report = run_design(design, engine, Store(tmp), run_model)
@@ -178,7 +180,7 @@ def main() -> None:
         f"  ours/batch_run: {two / mesa_one:.2f}x (2 workers vs its default), "
         f"{one / mesa_one:.2f}x (1 vs 1), {two / mesa_two:.2f}x (2 vs 2)"
     )
-    print("peak memory of a serial sweep (fresh process each; 100 families, 8 weeks):")
+    print("peak memory of a serial sweep (fresh process each; 100 families, 4 + 8 weeks):")
     for reps in (1, 4, 12):
         runs, mib = peak_memory(reps)
         figures[f"peak_rss_mib_{runs}_runs"] = mib

@@ -735,6 +735,16 @@ class Families:
         self.blockers[f] = 0.0
         self.stagnated[f] = False
 
+    def start_care_all(self, started: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        """Start the care the wijkteams decided on in one intake round, in their order.
+
+        Each wijkteam takes in only its own municipality's families, so starting them all
+        after the round is the same as starting each team's at once, in one array operation.
+        """
+        if started:
+            families, positions = zip(*started, strict=True)
+            self.start_care(np.concatenate(families), np.concatenate(positions))
+
     def escalate(self, f: int | np.ndarray, position: int | np.ndarray) -> None:
         """Put family ``f`` (or several) under procesregie with the coordinator at ``position``."""
         self.status[f] = Status.PROCESREGIE

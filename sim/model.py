@@ -207,7 +207,9 @@ class MpgModel(mesa.Model):
         fam.cause_incidents()
         fam.get_signalled()
         self.intake_queues = fam.queue_for_intake()
+        self.intake_started: list[tuple[np.ndarray, np.ndarray]] = []
         self.wijkteams.shuffle_do("take_in")
+        fam.start_care_all(self.intake_started)
         self.safety_queues = fam.queue_for_safety()
         self.police.shuffle_do("take_in")
         fam.count_providers()

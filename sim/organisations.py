@@ -143,7 +143,8 @@ class Organisation(mesa.Agent):
         takers = wf.assign_many(positions, limit, model.rng, waiting.size)
         placed = waiting[order[: takers.size]]
         new = fam.status[placed] == Status.SIGNALLED
-        fam.start_care(placed[new], takers[new])
+        # the care starts for the whole intake round at once (MpgModel.step), in this order
+        model.intake_started.append((placed[new], takers[new]))
         fam.social_pos[placed[~new]] = takers[~new]
 
     def _take_in_safety(self) -> None:
