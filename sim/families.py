@@ -328,13 +328,18 @@ class Families:
         domain_pace[:, SAFETY] = np.maximum(
             0, 1 + p.drift_own_norm * (self.own_norm - NEUTRAL_NORM)
         )[:, None]
-        # growth = drift * peak * s * (1 - s) * pace, in place: the same products in the same
-        # order, without allocating family x member x domain temporaries
-        growth = np.multiply(p.problem_drift * LOGISTIC_PEAK, self.severity)
-        growth *= np.subtract(1, self.severity)
-        growth *= (pace[:, None] * domain_pace)[:, None, :]
+        factor = pace[:, None] * domain_pace
+        # growth = drift * peak * s * (1 - s) * pace: the same products in the same order, into
+        # two scratch tables kept between weeks (a fresh family x member x domain table each
+        # week costs more in page faults than the arithmetic)
+        if getattr(self, "_scratch", None) is None:
+            self._scratch = (np.empty_like(self.severity), np.empty_like(self.severity))
+        growth, spare = self._scratch
+        np.multiply(p.problem_drift * LOGISTIC_PEAK, self.severity, out=growth)
+        growth *= np.subtract(1, self.severity, out=spare)
+        growth *= factor[:, None, :]
         self.severity += growth
-        self.severity *= self.members[:, :, None]
+        self.severity *= self.members.astype(np.float64)[:, :, None]  # no casting per element
         clip(self.severity, 0, 1, out=self.severity)
         self.refresh()
         self.child_risk += p.child_risk_adaptation * (self._child_target() - self.child_risk)
