@@ -42,7 +42,6 @@ def run(
     seed = sc.seed if seed is None else seed
     weeks = weeks or sc.weeks
 
-    from experiments.io import write_parquet
     from experiments.single import run_scenario, tidy
 
     started = time.perf_counter()
@@ -51,6 +50,8 @@ def run(
     elapsed = time.perf_counter() - started
     table = tidy(weekly, sc.params, seed, weeks, typology=sc.typology)
     if out_file is not None:
+        from experiments.io import write_parquet
+
         meta = {
             "scenario": sc.name,
             "overrides": dict(sc.overrides),
