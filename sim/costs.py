@@ -45,7 +45,10 @@ class CostLedger:
             employed = int(employed_by_sector[sector])
             hires = int(wf.hired_this_week[sector])
             staff[sector] = employed * p[salary] / 52 + hires * p.hiring_cost
-        maatwerk = fit.maatwerk(model, fam) * fam.flexibility_need()
+        # maatwerk and public costs only for the families they are summed over (same values,
+        # same order)
+        rows, seen = np.flatnonzero(active), np.flatnonzero(in_view)
+        maatwerk = fit.maatwerk(model, fam, rows) * fam.flexibility_need(rows)
         # providers that labelled funding brings are other organisations' paid time
         providers = float(fam.extra_providers[active].sum())
         pooled = model.climate.pooled_funding * p.pooling_overhead
@@ -53,15 +56,15 @@ class CostLedger:
         overhead = in_view.sum() * (pooled + sharing) / 52
         procesregie = (fam.status == Status.PROCESREGIE).sum() * p.procesregie_case_cost
         treated = (fam.treated_until >= model.week) & in_view
-        frame = fam.frame[in_view]
+        frame = fam.frame[seen]
         public = (
-            p.benefits_cost * fam.domain[:, D["school_work"]]
-            + p.debt_relief_cost * fam.domain[:, D["finances"]]
-            + p.housing_cost * fam.domain[:, D["housing"]]
+            p.benefits_cost * fam.domain[seen, D["school_work"]]
+            + p.debt_relief_cost * fam.domain[seen, D["finances"]]
+            + p.housing_cost * fam.domain[seen, D["housing"]]
         )
         self.week = {
             "social": staff[Sector.SOCIAL]
-            + p.maatwerk_cost * float(maatwerk[active].sum())
+            + p.maatwerk_cost * float(maatwerk.sum())
             + providers
             * p.provider_hours_per_week
             / p.client_hours_per_week
@@ -73,7 +76,7 @@ class CostLedger:
             "police": float(fam.incidents[in_view].sum()) * p.incident_cost,
             "coercion": (frame == Frame.DRANG).sum() * p.drang_cost
             + (frame == Frame.DWANG).sum() * p.dwang_cost,
-            "public": float(public[in_view].sum()) / 52,
+            "public": float(public.sum()) / 52,
         }
         self.week = {k: float(v) for k, v in self.week.items()}
 

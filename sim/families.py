@@ -695,12 +695,18 @@ class Families:
         need = need + p.need_structure_own_norm * self.own_norm
         return clip(need + p.need_structure_framed * (self.frame > 0), 0, 1)
 
-    def flexibility_need(self) -> np.ndarray:
-        """Need for maatwerk: contra-indications, many serious domains, basic needs unmet."""
+    def flexibility_need(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Need for maatwerk: contra-indications, many serious domains, basic needs unmet.
+
+        Only for the families ``rows``, when given.
+        """
         p = self.model.params
-        need = p.need_flexibility_base + p.need_flexibility_contra * self.contra
-        need = need + p.need_flexibility_per_serious * self.n_serious
-        return clip(need + p.need_flexibility_basic * ~self.basic_ok, 0, 1)
+        contra, n_serious, basic_ok = self.contra, self.n_serious, self.basic_ok
+        if rows is not None:
+            contra, n_serious, basic_ok = contra[rows], n_serious[rows], basic_ok[rows]
+        need = p.need_flexibility_base + p.need_flexibility_contra * contra
+        need = need + p.need_flexibility_per_serious * n_serious
+        return clip(need + p.need_flexibility_basic * ~basic_ok, 0, 1)
 
     def close_or_continue(self) -> None:
         """Close recovered cases, and cases the family drops out of under a voluntary frame."""

@@ -111,16 +111,19 @@ def coat_fit(
     return clip(1 - model.params.fit_mismatch_cost * miss, FIT_FLOOR, 1.0)
 
 
-def maatwerk(model: MpgModel, fam: Families) -> np.ndarray:
+def maatwerk(model: MpgModel, fam: Families, rows: np.ndarray | None = None) -> np.ndarray:
     """Chance that a fitting non-standard offer exists for a family (0-1).
 
     Contra-indicated families fall outside standard offers (CCV2019 §3.3); an innovator's
     opened treasure chest, pooled money (VJI-RA: one money stream for maatwerk) and the
-    region's pilots can make an offer that fits.
+    region's pilots can make an offer that fits. Only for the families ``rows``, when given.
     """
     p = model.params
-    prof = _at(model.workforce.flexibility, fam.social_pos, 0.0)
-    region = model.region_table.need_matching[fam.region]
+    social_pos, region = fam.social_pos, fam.region
+    if rows is not None:
+        social_pos, region = social_pos[rows], region[rows]
+    prof = _at(model.workforce.flexibility, social_pos, 0.0)
+    region = model.region_table.need_matching[region]
     supply = p.maatwerk_professional * prof + p.maatwerk_pooled * model.climate.pooled_funding
     return clip(supply + p.maatwerk_region * region, 0, 1)
 

@@ -11,6 +11,7 @@ professionals.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import mesa
@@ -137,7 +138,7 @@ class Organisation(mesa.Agent):
         if waiting.size == 0:
             return
         positions = wf.positions(self.index, Sector.SOCIAL)
-        limit = int(np.ceil(p.caseload_norm * p.intake_margin))
+        limit = math.ceil(p.caseload_norm * p.intake_margin)
         order = random_order(fam.entry_week[waiting], model.rng)
         # families in signal order, each to the least-loaded colleague with room, until none has
         takers = wf.assign_many(positions, limit, model.rng, waiting.size)
@@ -159,7 +160,7 @@ class Organisation(mesa.Agent):
         if need.size == 0:
             return
         positions = wf.positions(self.index, Sector.SAFETY)
-        limit = int(np.ceil(p.safety_caseload_norm * p.intake_margin))
+        limit = math.ceil(p.safety_caseload_norm * p.intake_margin)
         order = need[random_order(-fam.incident_ema[need], model.rng)]
         takers = wf.assign_many(positions, limit, model.rng, order.size)
         fam.safety_pos[order[: takers.size]] = takers
