@@ -824,15 +824,18 @@ def row_mean(values: np.ndarray, columns=None) -> np.ndarray:
     and NumPy adds its columns in turn.
     """
     pairwise = columns is None
-    cols = [values[:, i] for i in (range(values.shape[1]) if pairwise else columns)]
-    k = len(cols)
+    k = values.shape[1] if pairwise else len(columns)
     if not 0 < k < 16:
         raise ValueError("row_mean follows NumPy's order for 1 to 15 columns")
     if pairwise and k >= 8:
-        c = cols
-        total = ((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]))
-        rest = cols[8:]
+        # the eight accumulators pair up level by level: three additions of stacked columns
+        by_column = values.T
+        pairs = by_column[0:8:2] + by_column[1:8:2]
+        quads = pairs[0::2] + pairs[1::2]
+        total = quads[0] + quads[1]
+        rest = list(by_column[8:])
     else:
+        cols = [values[:, i] for i in (range(k) if pairwise else columns)]
         total, rest = 0.0 + cols[0], cols[1:]  # NumPy starts the sum from zero
     for col in rest:
         total = total + col
