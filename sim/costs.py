@@ -34,6 +34,7 @@ class CostLedger:
 
     def __init__(self):
         self.week = dict.fromkeys(PARTNERS, 0.0)
+        self._total: float | None = None
 
     def count_costs(self, model: MpgModel) -> None:
         """Book the week's costs of every partner."""
@@ -79,7 +80,10 @@ class CostLedger:
             "public": float(public.sum()) / 52,
         }
         self.week = {k: float(v) for k, v in self.week.items()}
+        self._total = None
 
     def total(self) -> float:
-        """This week's cost over all partners."""
-        return float(np.sum(list(self.week.values())))
+        """This week's cost over all partners (summed once a week, on first read)."""
+        if self._total is None:
+            self._total = float(np.sum(list(self.week.values())))
+        return self._total
