@@ -35,6 +35,7 @@ def _workforce(seed: int) -> Workforce:
         np.zeros(n, dtype=np.int32),
         np.zeros(n, dtype=np.int32),
         np.full(n, 10.0),
+        np.full(n, 8.5),
     )
     wf.occupied[:] = rng.random(n) < 0.8
     wf.caseload[:] = rng.integers(0, 4, n)
