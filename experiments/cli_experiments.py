@@ -15,15 +15,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
 
 from experiments.config import check_seed, load_scenario, parse_sets
 from experiments.integrity import check_writable_dir
@@ -393,6 +384,15 @@ class _progress:
     """A rich progress bar with runs done, failures and ETA; yields the runner's callback."""
 
     def __init__(self, total: int):
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
         self.bar = Progress(
             TextColumn("runs"),
             BarColumn(),
@@ -435,6 +435,8 @@ def _finished(store: Store, design: pd.DataFrame | None = None, quiet: bool = Fa
 
 
 def _print_kwadrant(tables: dict[str, pd.DataFrame]) -> None:
+    from rich.table import Table
+
     from experiments import kwadrant
 
     cells = tables["kwadrant_cells"]
@@ -468,6 +470,7 @@ _LEGEND = (
 
 def _print_best(best: pd.DataFrame) -> None:
     import pandas as pd
+    from rich.table import Table
 
     from experiments import kwadrant
 
@@ -497,6 +500,8 @@ def _print_best(best: pd.DataFrame) -> None:
 
 def _print_points(points: pd.DataFrame) -> None:
     """Mean ± 95% CI of the key outcomes per scenario and design point."""
+    from rich.table import Table
+
     from experiments import kwadrant
 
     shown = [o for o in kwadrant.KEY_OUTCOMES if o in set(points.outcome)]
@@ -525,6 +530,8 @@ def _tail_note() -> str:
 
 
 def _print_sensitivity(tables: dict[str, pd.DataFrame]) -> None:
+    from rich.table import Table
+
     main = tables.get("sobol", tables.get("morris"))
     cols = ["S1", "ST"] if "sobol" in tables else ["mu_star", "sigma"]
     for outcome, group in main.groupby("outcome"):

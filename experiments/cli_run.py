@@ -12,8 +12,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from experiments.config import check_seed, list_scenarios, load_scenario, parse_sets
 from experiments.integrity import check_writable_file
@@ -44,7 +42,6 @@ def run(
     seed = sc.seed if seed is None else seed
     weeks = weeks or sc.weeks
 
-    from experiments.io import write_parquet
     from experiments.single import run_scenario, tidy
 
     started = time.perf_counter()
@@ -53,6 +50,8 @@ def run(
     elapsed = time.perf_counter() - started
     table = tidy(weekly, sc.params, seed, weeks, typology=sc.typology)
     if out_file is not None:
+        from experiments.io import write_parquet
+
         meta = {
             "scenario": sc.name,
             "overrides": dict(sc.overrides),
@@ -69,6 +68,8 @@ class _progress:
     """A progress bar for runs long enough to need one (shown on a terminal only)."""
 
     def __init__(self, weeks: int):
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
         self.weeks = weeks
         self.bar = Progress(
             TextColumn("weeks"),
@@ -89,6 +90,8 @@ class _progress:
 
 
 def _summary(sc, table, seed, weeks, elapsed, out_file) -> None:
+    from rich.table import Table
+
     from experiments.summary import TAIL_WEEKS, tail_means
     from sim.measures import HEADLINE, OUTCOMES
 
@@ -160,6 +163,8 @@ def params(
 
 
 def _params_table(chosen) -> None:
+    from rich.table import Table
+
     grid = Table(show_lines=False)
     # The name column never shrinks: a cut name cannot be typed back into --set.
     width = max((len(p.name) for p in chosen), default=4)

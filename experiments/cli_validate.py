@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from experiments import calibration, validation
-from experiments.cli_experiments import run_pending
 from experiments.config import config_dir, load_scenario
-from experiments.io import write_parquet
-from experiments.pipeline import prepare
-from experiments.store import Store
-from sim.calibration import CALIBRATED_FILE
-from sim.measures import HEADLINE
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The validation and calibration modules bring SciPy, pandas and the model: they are imported
+# inside the commands, so that `mpgsim --help` and the other commands do not wait for them.
 
 console = Console(stderr=True)
 out = Console(width=None if Console().is_terminal else 140)
@@ -56,6 +53,12 @@ def validate(
     knocked-out corroboration pattern still holds. Writes validation.md, .html and .parquet
     (and drift.parquet) to --out.
     """
+    from experiments import validation
+    from experiments.cli_experiments import run_pending
+    from experiments.pipeline import prepare
+    from experiments.store import Store
+    from sim.measures import HEADLINE
+
     patterns = validation.load_patterns(patterns_file)
     sc = load_scenario(scenario)
     store = Store(out_dir)
@@ -93,6 +96,10 @@ def _problems(table: pd.DataFrame) -> list[str]:
 
 
 def _print(table, drifts, name: str, reps: int, weeks: int, burn_in: int) -> None:
+    from rich.table import Table
+
+    from experiments import validation
+
     num = validation.fmt
     title = f"{name}: patterns, {reps} replications, {weeks} reported weeks after {burn_in}"
     for role in ("corroboration", "calibration", "verification"):
@@ -140,6 +147,9 @@ def _print(table, drifts, name: str, reps: int, weeks: int, burn_in: int) -> Non
 
 
 def _save(table, drifts, out_dir: Path, name: str, reps: int, weeks: int, seed: int) -> None:
+    from experiments import validation
+    from experiments.io import write_parquet
+
     meta = {"scenario": name, "reps": reps, "weeks": weeks, "seed": seed}
     write_parquet(table, out_dir / "validation.parquet", meta)
     write_parquet(drifts, out_dir / "drift.parquet", meta)
@@ -173,6 +183,13 @@ def calibrate(
 
     Rejection filtering on Latin hypercubes in narrowing waves; reports sets tried and kept.
     """
+    import pandas as pd
+    from rich.table import Table
+
+    from experiments import calibration, validation
+    from experiments.io import write_parquet
+    from sim.calibration import CALIBRATED_FILE
+
     procedure = calibration.load_procedure()
     patterns = validation.load_patterns()
     sc = load_scenario(procedure.scenario)
@@ -219,6 +236,11 @@ def _confirm(procedure, patterns, sc, kept, out_dir, engine, workers) -> pd.Data
 
 def _wave(procedure, patterns, sc, sets, box, wave, out_dir, engine, workers) -> pd.DataFrame:
     """Run one wave in its own store (resumable) and score its parameter sets."""
+    from experiments import calibration
+    from experiments.cli_experiments import run_pending
+    from experiments.pipeline import prepare
+    from experiments.store import Store
+
     store = Store(out_dir / f"wave-{wave + 1}")
     design = calibration.plan(procedure, sc, sets, box, wave)
     identity = {

@@ -16,9 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from sim.errors import ConfigError
 
 QUARANTINE = "quarantine"
@@ -61,6 +58,11 @@ def problem(path: Path, kind: str) -> str | None:
     key = (str(path), st.st_size, st.st_mtime_ns)
     if key in _SOUND:
         return None
+    # imported here: the CLI checks its output paths with this module before any run, and
+    # should not wait for Arrow to do that
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     try:
         table = pq.read_table(path)
     except (OSError, pa.ArrowException) as exc:

@@ -34,17 +34,22 @@ class CostLedger:
 
     def __init__(self):
         self.week = dict.fromkeys(PARTNERS, 0.0)
+        self._total: float | None = None
 
     def count_costs(self, model: MpgModel) -> None:
         """Book the week's costs of every partner."""
         p, fam, wf = model.params, model.families, model.workforce
         in_view, active = fam.in_view, fam.active
         staff = {}
+        employed_by_sector = np.bincount(wf.sector[wf.occupied], minlength=len(Sector))
         for sector, salary in SALARY.items():
-            employed = int((wf.occupied & (wf.sector == sector)).sum())
+            employed = int(employed_by_sector[sector])
             hires = int(wf.hired_this_week[sector])
             staff[sector] = employed * p[salary] / 52 + hires * p.hiring_cost
-        maatwerk = fit.maatwerk(model, fam) * fam.flexibility_need()
+        # maatwerk and public costs only for the families they are summed over (same values,
+        # same order)
+        rows, seen = np.flatnonzero(active), np.flatnonzero(in_view)
+        maatwerk = fit.maatwerk(model, fam, rows) * fam.flexibility_need(rows)
         # providers that labelled funding brings are other organisations' paid time
         providers = float(fam.extra_providers[active].sum())
         pooled = model.climate.pooled_funding * p.pooling_overhead
@@ -52,15 +57,15 @@ class CostLedger:
         overhead = in_view.sum() * (pooled + sharing) / 52
         procesregie = (fam.status == Status.PROCESREGIE).sum() * p.procesregie_case_cost
         treated = (fam.treated_until >= model.week) & in_view
-        frame = fam.frame[in_view]
+        frame = fam.frame[seen]
         public = (
-            p.benefits_cost * fam.domain[:, D["school_work"]]
-            + p.debt_relief_cost * fam.domain[:, D["finances"]]
-            + p.housing_cost * fam.domain[:, D["housing"]]
+            p.benefits_cost * fam.domain[seen, D["school_work"]]
+            + p.debt_relief_cost * fam.domain[seen, D["finances"]]
+            + p.housing_cost * fam.domain[seen, D["housing"]]
         )
         self.week = {
             "social": staff[Sector.SOCIAL]
-            + p.maatwerk_cost * float(maatwerk[active].sum())
+            + p.maatwerk_cost * float(maatwerk.sum())
             + providers
             * p.provider_hours_per_week
             / p.client_hours_per_week
@@ -72,10 +77,13 @@ class CostLedger:
             "police": float(fam.incidents[in_view].sum()) * p.incident_cost,
             "coercion": (frame == Frame.DRANG).sum() * p.drang_cost
             + (frame == Frame.DWANG).sum() * p.dwang_cost,
-            "public": float(public[in_view].sum()) / 52,
+            "public": float(public.sum()) / 52,
         }
         self.week = {k: float(v) for k, v in self.week.items()}
+        self._total = None
 
     def total(self) -> float:
-        """This week's cost over all partners."""
-        return float(np.sum(list(self.week.values())))
+        """This week's cost over all partners (summed once a week, on first read)."""
+        if self._total is None:
+            self._total = float(np.sum(list(self.week.values())))
+        return self._total

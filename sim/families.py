@@ -32,6 +32,7 @@ from sim.domains import (
     Frame,
     Status,
 )
+from sim.tables import clip
 
 if TYPE_CHECKING:
     from sim.model import MpgModel
@@ -51,6 +52,17 @@ DRANG_CONTAINMENT = 0.5  # drang contains half of what dwang does: conditional, 
 FAMILY_LOAD_SHAPE = 2.0  # Beta(2, 2): most families near the mix's load, few at the extremes
 BLOCKER_MIN = 0.05  # a blocker weighing less than this (about a week in the last few) did not block
 TRAIT_SD = 0.12  # families differ in trust, motivation and norm by about a tenth of the scale
+#: Domains other than the basic needs (their improvement lasts only once basic needs are met).
+NOT_BASIC = np.setdiff1d(np.arange(N_DOMAINS), BASIC)
+VISIBLE = [D["parenting"], D["school_work"]]  # what schools and neighbours see of a family
+# the same columns as slices where they lie side by side: views instead of fancy indexing
+SPECIALIST_COLUMNS = slice(SPECIALIST[0], SPECIALIST[-1] + 1)
+NOT_BASIC_COLUMNS = slice(NOT_BASIC[0], NOT_BASIC[-1] + 1)
+if not (
+    np.array_equal(np.arange(N_DOMAINS)[SPECIALIST_COLUMNS], SPECIALIST)
+    and np.array_equal(np.arange(N_DOMAINS)[NOT_BASIC_COLUMNS], NOT_BASIC)
+):
+    raise RuntimeError("the specialist and non-basic domains must lie side by side")
 
 
 class Families:
@@ -78,14 +90,17 @@ class Families:
         self.region = region
         self.municipality = municipality
         self.in_centre = model.municipality_is_centre[municipality]
-        self.members = np.ones((n, len(MEMBERS)), dtype=bool)
-        self.severity = np.zeros((n, len(MEMBERS), N_DOMAINS))
+        # Indexed [family, member, domain] like any table, but stored family-fastest: the
+        # weekly updates then run over long rows of families instead of ten domains at a time.
+        self.members = np.ones((len(MEMBERS), n), dtype=bool).T
+        self.severity = np.zeros((len(MEMBERS), N_DOMAINS, n)).transpose(2, 0, 1)
         for name in ("trust", "motivation", "own_norm", "intergenerational", "child_risk"):
             setattr(self, name, np.zeros(n))
         for name in ("trust_disposition",):
             setattr(self, name, np.zeros(n))
         self.help_request = np.zeros(n, dtype=bool)
         self.status = np.zeros(n, dtype=np.int8)
+        self._masks: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.frame = np.zeros(n, dtype=np.int8)
         self._init_case_tracking(n)
         self.draw(np.arange(n))
@@ -102,6 +117,7 @@ class Families:
         p = self.model.params
         self.incident_ema[:] = np.minimum(self.incident_rate(), INCIDENT_CAP_PER_WEEK)
         self.status[start] = Status.SIGNALLED
+        self.status_changed()
         self.queued_week[start] = 0
         self.entry_week[start] = 0
         pressure = self.pressure()
@@ -127,13 +143,15 @@ class Families:
         asking = idx[self.help_request[idx]]
         self.motivation[asking] = np.minimum(1, self.motivation[asking] + p.help_request_motivation)
         self.status[idx] = Status.NOT_IN_VIEW
+        self.status_changed()
         self.frame[idx] = Frame.VOLUNTARY
         self._reset_case(idx)
         if not hasattr(self, "domain"):
             self.refresh()
-        self.refresh(idx)
+        else:
+            self.refresh(idx)
         self.best_burden[idx] = self.burden[idx]
-        self.child_risk[idx] = self._child_target()[idx]
+        self.child_risk[idx] = self._child_target(idx)
 
     def _initial_severity(self, rng, k: int, members: np.ndarray) -> np.ndarray:
         p = self.model.params
@@ -145,7 +163,7 @@ class Families:
         family = means * load[:, None] + rng.normal(0, p.severity_spread, (k, N_DOMAINS))
         noise_sd = p.severity_spread * MEMBER_NOISE_SHARE
         member_noise = rng.normal(0, noise_sd, (k, len(MEMBERS), N_DOMAINS))
-        sev = np.clip(family[:, None, :] * MEMBER_WEIGHT[None] + member_noise, 0, 1)
+        sev = clip(family[:, None, :] * MEMBER_WEIGHT[None] + member_noise, 0, 1)
         sev[~members] = 0.0
         return sev
 
@@ -185,20 +203,39 @@ class Families:
             getattr(self, name)[idx] = 0.0
 
     # --- derived state --------------------------------------------------------------------
+    def status_changed(self) -> None:
+        """Forget the status masks: every rule that writes ``status`` calls this.
+
+        The masks are read some twenty times a week and the status changes only at a few
+        transitions, so they are computed once after each change, on first read.
+        """
+        self._masks = None
+
+    def _status_masks(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if self._masks is None:
+            status = self.status
+            queued = status == Status.SIGNALLED
+            active = (status == Status.IN_CARE) | (status == Status.PROCESREGIE)
+            in_view = queued | active
+            for mask in (queued, active, in_view):
+                mask.flags.writeable = False  # shared by every reader: nobody may edit it
+            self._masks = (active, in_view, queued)
+        return self._masks
+
     @property
     def active(self) -> np.ndarray:
-        """Families in care or under procesregie."""
-        return (self.status == Status.IN_CARE) | (self.status == Status.PROCESREGIE)
+        """Families in care or under procesregie (read-only; shared until the status changes)."""
+        return self._status_masks()[0]
 
     @property
     def in_view(self) -> np.ndarray:
         """Families the system knows of: queued at intake, in care or under procesregie."""
-        return (self.status >= Status.SIGNALLED) & (self.status <= Status.PROCESREGIE)
+        return self._status_masks()[1]
 
     @property
     def queued(self) -> np.ndarray:
         """Families signalled and waiting at intake."""
-        return self.status == Status.SIGNALLED
+        return self._status_masks()[2]
 
     def settled(self) -> np.ndarray:
         """Families closed as recovered and still out of view."""
@@ -211,34 +248,42 @@ class Families:
         stay distinguishable from each other (clipping made a quarter of them equal).
         """
         p = self.model.params
-        if rows is None:
-            rows = slice(None)
-            for name, dtype in (("burden", float), ("basic_ok", bool), ("safety_severity", float)):
-                setattr(self, name, np.zeros(self.n, dtype=dtype))
-            self.domain = np.zeros((self.n, N_DOMAINS))
-            self.n_serious = np.zeros(self.n, dtype=np.int64)
-            self.contra = np.zeros(self.n, dtype=bool)
-            self.complexity = np.zeros(self.n)
-        domain = self.severity[rows].max(axis=1)
-        self.domain[rows] = domain
-        burden = domain.mean(axis=1)
-        self.burden[rows] = burden
-        self.basic_ok[rows] = domain[:, BASIC].max(axis=1) < p.basic_needs_threshold
-        self.safety_severity[rows] = domain[:, SAFETY].mean(axis=1)
+        severity = self.severity if rows is None else self.severity[rows]
+        # the most severe member per domain: three members, so two element-wise maxima
+        domain = np.maximum(np.maximum(severity[:, 0], severity[:, 1]), severity[:, 2])
+        burden = row_mean(domain)
+        basic_ok = np.maximum(domain[:, BASIC[0]], domain[:, BASIC[1]]) < p.basic_needs_threshold
+        safety_severity = row_mean(domain, SAFETY)
         serious = domain >= SERIOUS
-        n_serious = serious.sum(axis=1)
-        self.n_serious[rows] = n_serious
-        contra = np.zeros(len(burden), dtype=bool)
-        for a, b in CONTRA_PAIRS:
-            contra |= serious[:, a] & serious[:, b]
-        self.contra[rows] = contra
+        n_serious = np.count_nonzero(serious, axis=1)
+        (a, b), (c, d) = CONTRA_PAIRS
+        contra = (serious[:, a] & serious[:, b]) | (serious[:, c] & serious[:, d])
         complexity = burden + p.complexity_per_serious * n_serious + p.complexity_contra * contra
+        if rows is None:
+            # new arrays, never written in place: a rule may hold last week's (``before``)
+            self.domain, self.burden, self.basic_ok = domain, burden, basic_ok
+            self.safety_severity, self.n_serious, self.contra = safety_severity, n_serious, contra
+            self.complexity = complexity
+            return
+        self.domain[rows] = domain
+        self.burden[rows] = burden
+        self.basic_ok[rows] = basic_ok
+        self.safety_severity[rows] = safety_severity
+        self.n_serious[rows] = n_serious
+        self.contra[rows] = contra
         self.complexity[rows] = complexity
 
-    def _child_target(self) -> np.ndarray:
+    def _child_target(self, rows: np.ndarray | None = None) -> np.ndarray:
         p = self.model.params
         w = np.array([p.child_risk_from_child, p.child_risk_from_safety, p.child_risk_from_norm])
-        routes = (self.severity[:, 2].mean(axis=1), self.safety_severity, self.own_norm)
+        if rows is None:
+            routes = (row_mean(self.severity[:, 2]), self.safety_severity, self.own_norm)
+        else:
+            routes = (
+                row_mean(self.severity[rows, 2]),
+                self.safety_severity[rows],
+                self.own_norm[rows],
+            )
         # the three routes of intergenerational transfer, weighted and normalised to 0-1
         return sum(wi * r for wi, r in zip(w, routes, strict=True)) / max(w.sum(), 1e-9)
 
@@ -280,14 +325,23 @@ class Families:
             )
         pace = 1 + p.drift_unmet_basic_needs * ~self.basic_ok
         pace = pace + p.drift_intergenerational * self.intergenerational
-        domain_pace = np.ones((n, N_DOMAINS))
+        domain_pace = np.ones((n, N_DOMAINS), order="F")
         domain_pace[:, SAFETY] = np.maximum(
             0, 1 + p.drift_own_norm * (self.own_norm - NEUTRAL_NORM)
         )[:, None]
-        growth = p.problem_drift * LOGISTIC_PEAK * self.severity * (1 - self.severity)
-        self.severity += growth * (pace[:, None] * domain_pace)[:, None, :]
-        self.severity *= self.members[:, :, None]
-        np.clip(self.severity, 0, 1, out=self.severity)
+        factor = pace[:, None] * domain_pace
+        # growth = drift * peak * s * (1 - s) * pace: the same products in the same order, into
+        # two scratch tables kept between weeks (a fresh family x member x domain table each
+        # week costs more in page faults than the arithmetic)
+        if getattr(self, "_scratch", None) is None:
+            self._scratch = (np.empty_like(self.severity), np.empty_like(self.severity))
+        growth, spare = self._scratch
+        np.multiply(p.problem_drift * LOGISTIC_PEAK, self.severity, out=growth)
+        growth *= np.subtract(1, self.severity, out=spare)
+        growth *= factor[:, None, :]
+        self.severity += growth
+        self.severity *= self.members.astype(np.float64)[:, :, None]  # no casting per element
+        clip(self.severity, 0, 1, out=self.severity)
         self.refresh()
         self.child_risk += p.child_risk_adaptation * (self._child_target() - self.child_risk)
 
@@ -305,7 +359,7 @@ class Families:
     def incident_rate(self) -> np.ndarray:
         """Expected incidents this week of each family, from its burden and effective help."""
         p = self.model.params
-        imbalance = np.clip(self.burden - self.help * self.fit, 0, 1)
+        imbalance = clip(self.burden - self.help * self.fit, 0, 1)
         w = p.incident_burden_weight
         rate = (p.incidents_per_year / 52) * (w * self.burden + (1 - w) * self.safety_severity)
         rate = rate * (p.incident_base + p.incident_imbalance * imbalance)
@@ -322,7 +376,7 @@ class Families:
         §3.1): the hazard grows with the square of their burden against the closure line.
         """
         p, rng, week = self.model.params, self.model.rng, self.model.week
-        visible = self.domain[:, [D["parenting"], D["school_work"]]].mean(axis=1)
+        visible = row_mean(self.domain, VISIBLE)
         social_signal = p.signal_base + p.signal_per_severity * visible
         social_signal = social_signal + p.signal_help_request * self.help_request
         hazard = p.signal_per_incident * self.incidents + social_signal
@@ -336,10 +390,26 @@ class Families:
         recent = returning & (week - self.closed_week < RETURN_HORIZON_WEEKS)
         self.model.flows.add("returns_within_horizon", int(recent.sum()))
         self.status[new] = Status.SIGNALLED
+        self.status_changed()
         self.entry_week[new] = week
         self.queued_week[new] = week
         self.stall_weeks[new] = 0
         self.frame[new] = Frame.VOLUNTARY
+
+    def by_region(self, mask: np.ndarray) -> list[np.ndarray]:
+        """Per region, the families in ``mask`` in ascending order.
+
+        The regions' own decisions (screening, specialist admission, safety intake) touch
+        only their own families, so what each one reads can be split off for all at once.
+        """
+        idx = np.flatnonzero(mask)
+        n_regions = self.model.params.n_regions
+        if n_regions == 1:
+            return [idx]
+        region = self.region[idx]
+        by = idx[np.argsort(region, kind="stable")]
+        counts = np.bincount(region, minlength=n_regions)
+        return _split(by, counts)
 
     def queue_for_intake(self) -> list[np.ndarray]:
         """Per municipality, the families waiting for a social professional.
@@ -350,7 +420,35 @@ class Families:
         waiting = np.flatnonzero(self.queued | lost)
         by_muni = waiting[np.argsort(self.municipality[waiting], kind="stable")]
         counts = np.bincount(self.municipality[waiting], minlength=len(self.model.municipalities))
-        return np.split(by_muni, np.cumsum(counts)[:-1])
+        return _split(by_muni, counts)
+
+    def queue_for_safety(self) -> list[np.ndarray]:
+        """Per region, active families known as unsafe that have no safety professional."""
+        p = self.model.params
+        known = (self.incident_ema * 52 > p.police_known_incidents) | (
+            self.safety_severity > p.police_known_severity
+        )
+        return self.by_region(self.active & known & (self.safety_pos < 0))
+
+    def queue_for_specialist(self) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Per region, the families in specialist treatment (a count) and those waiting."""
+        week = self.model.week
+        treating = self.treated_until >= week
+        counts = np.bincount(self.region[treating], minlength=self.model.params.n_regions)
+        return counts, self.by_region(self.waiting())
+
+    def escalation_requests(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Per region, the families in care that asked for procesregie, and all active ones."""
+        asked = (self.escalation_week >= 0) & (self.status == Status.IN_CARE)
+        return self.by_region(asked), self.by_region(self.active)
+
+    def procesregie_done(self) -> list[np.ndarray]:
+        """Per region, procesregie cases that move again with risk down, after the minimum."""
+        p, week = self.model.params, self.model.week
+        calm = self.incident_ema * 52 < p.procesregie_settled_incidents
+        settled = ~self.stagnated & calm & (self.stall_weeks < p.procesregie_settled_stall)
+        done = (self.status == Status.PROCESREGIE) & settled
+        return self.by_region(done & ((week - self.escalated_week) >= p.procesregie_min_weeks))
 
     def count_providers(self) -> None:
         """Under labelled funding, each serious problem domain brings providers of its own."""
@@ -412,7 +510,9 @@ class Families:
         self.n_involved = n_involved.astype(np.int16)
         pairs = n_involved * (n_involved - 1) / 2
         mixed = (self.social_pos >= 0) & (self.safety_pos >= 0)
-        joint = fit.joint_orientation(self.model, self)
+        # whose organisation each family meets: fixed from here until the cases close
+        self._social_org = fit.social_org(self.model, self)
+        joint = fit.joint_orientation(self.model, self, self._social_org)
         hazard = p.collab_base_hazard + p.collab_domain_gap * mixed * (1 - p.information_sharing)
         hazard = hazard + p.collab_goal_gap * (1 - joint)
         shared = self.model.region_table.shared_ownership[self.region]
@@ -434,26 +534,31 @@ class Families:
         reason a workable caseload exists (SigPub2022).
         """
         p, wf = self.model.params, self.model.workforce
-        social = np.minimum(_hours(wf, self.social_pos) / p.hours_needed_social, 1.0)
-        safety = np.minimum(_hours(wf, self.safety_pos) / p.hours_needed_safety, 1.0)
+        per_family = _hours_per_family(wf)
+        social_hours = per_family[self.social_pos]
+        safety_hours = per_family[self.safety_pos]
+        social = np.minimum(social_hours / p.hours_needed_social, 1.0)
+        safety = np.minimum(safety_hours / p.hours_needed_safety, 1.0)
         coord = np.where(self.coord_pos >= 0, p.coordination_attention, 0.0)
         # full social plus full safety attention is the most a family can get
         cap = 1 + p.help_safety_weight
-        attention = np.clip(social + p.help_safety_weight * safety + coord, 0, cap)
+        attention = clip(social + p.help_safety_weight * safety + coord, 0, cap)
         self.alliance += p.alliance_build_rate * (social - self.alliance)
         bond = 1 - p.help_alliance_weight * (1 - self.alliance)
-        self.fit = fit.coat_fit(self.model, self)
+        # Derived once here and read again later this week: nothing in between changes the
+        # professionals' structure, the social organisation (assess_progress, the regions'
+        # screening and update_trust keep the positions), trust, motivation or frame (until
+        # reconsider_frame has read the cooperation), or the maatwerk chance.
+        self._structure_supplied = fit.structure_supplied(self.model, self, self._social_org)
+        self.fit = fit.coat_fit(self.model, self, self._social_org, self._structure_supplied)
+        self._cooperation = self.cooperation()
         hesitance = _at(wf.hv, self.social_pos, 0.0)
-        effect = attention * bond * self.fit * self.cooperation() * (1 - p.help_hv_loss * hesitance)
+        effect = attention * bond * self.fit * self._cooperation * (1 - p.help_hv_loss * hesitance)
         effect *= np.where(self.collab_failed, 1 - p.help_failed_collaboration_loss, 1.0)
         effect *= ~self.overruled
         active = self.active
         self.help = np.where(active, attention, 0.0)
-        self.hours = np.where(
-            active,
-            _hours(wf, self.social_pos) + _hours(wf, self.safety_pos) + _hours(wf, self.coord_pos),
-            0.0,
-        )
+        self.hours = np.where(active, social_hours + safety_hours + per_family[self.coord_pos], 0.0)
         step = p.recovery_rate * (effect * active)[:, None] * self._domain_gates()
         self.severity *= (1 - step)[:, None, :]
         before = self.burden
@@ -466,25 +571,24 @@ class Families:
         willing = p.coop_trust_weight * self.trust + (1 - p.coop_trust_weight) * self.motivation
         coop = p.coop_base + (1 - p.coop_base) * willing - p.coop_own_norm * self.own_norm
         floor = np.array([0.0, p.coop_floor_drang, p.coop_floor_dwang])[self.frame]
-        return np.clip(np.maximum(coop, floor), COOPERATION_FLOOR, 1)
+        return clip(np.maximum(coop, floor), COOPERATION_FLOOR, 1)
 
     def _domain_gates(self) -> np.ndarray:
         """How far help can act on each domain (0-1) given the offer and who is involved."""
         p, week = self.model.params, self.model.week
-        gate = np.ones((self.n, N_DOMAINS))
+        gate = np.ones((self.n, N_DOMAINS), order="F")
         treated = self.treated_until >= week
-        maatwerk = fit.maatwerk(self.model, self)
-        untreated = np.clip(1 - p.specialist_block + p.maatwerk_unblock * maatwerk, 0, 1)
+        maatwerk = self._maatwerk = fit.maatwerk(self.model, self)
+        untreated = clip(1 - p.specialist_block + p.maatwerk_unblock * maatwerk, 0, 1)
         contra_ok = 1 - p.contra_block * (1 - maatwerk)
         specialist = np.where(treated, np.where(self.contra, contra_ok, 1.0), untreated)
-        gate[:, SPECIALIST] = specialist[:, None]
+        gate[:, SPECIALIST_COLUMNS] = specialist[:, None]
         reach = (self.safety_pos >= 0) | (self.frame > Frame.VOLUNTARY)
         gate[:, SAFETY] = np.where(reach, 1.0, 1 - p.safety_block)[:, None]
         named = self.crime_named | (self.safety_pos >= 0)
         gate[:, D["crime"]] *= np.where(named, 1.0, 1 - p.blind_spot_block)
         lasting = np.where(self.basic_ok, 1.0, p.basic_needs_penalty)
-        others = np.setdiff1d(np.arange(N_DOMAINS), BASIC)
-        gate[:, others] *= lasting[:, None]
+        gate[:, NOT_BASIC_COLUMNS] *= lasting[:, None]
         return gate
 
     def assess_progress(self) -> None:
@@ -498,12 +602,10 @@ class Families:
         """
         p = self.model.params
         active, queued = self.active, self.queued
-        no_offer = self.waiting() | (
-            self.contra & (fit.maatwerk(self.model, self) < fit.MAATWERK_FITS)
-        )
+        no_offer = self.waiting() | (self.contra & (self._maatwerk < fit.MAATWERK_FITS))
         no_offer |= active & (self.help < p.stagnation_min_help)
         no_offer |= queued
-        client = self.cooperation() < p.stagnation_client_cooperation
+        client = self._cooperation < p.stagnation_client_cooperation
         indicators = np.stack([self.collab_failed, client, no_offer, self.overruled], axis=1)
         self.blockers += p.blocker_memory * (indicators - self.blockers)
         progress = active & (self.burden < self.best_burden - p.progress_step)
@@ -536,7 +638,7 @@ class Families:
         professional hesitates, and an unclear norm makes up- and down-scaling slower.
         """
         p, rng, wf = self.model.params, self.model.rng, self.model.workforce
-        pressure = self.pressure()
+        pressure = self.pressure(self._cooperation)
         norm = p.intervention_norm + np.where(self.frame >= Frame.DRANG, p.frame_dwang_margin, 0.0)
         hesitance = _at(wf.hv, self.social_pos, 1.0)
         clarity = p.frame_clarity_base + self.model.climate.trait("norm_clarity")
@@ -551,13 +653,18 @@ class Families:
         flows.add("dwang_ended", int((down & (self.frame == Frame.DWANG)).sum()))
         self.frame += up.astype(np.int8) - down.astype(np.int8)
 
-    def pressure(self) -> np.ndarray:
-        """Pressure to impose a frame: incidents, safety severity and non-cooperation."""
+    def pressure(self, cooperation: np.ndarray | None = None) -> np.ndarray:
+        """Pressure to impose a frame: incidents, safety severity and non-cooperation.
+
+        ``cooperation`` is :meth:`cooperation` when the caller has it already.
+        """
         p = self.model.params
+        if cooperation is None:
+            cooperation = self.cooperation()
         incidents = np.minimum(self.incident_ema * 52 / p.frame_incidents_full, 1)
         pressure = p.frame_incident_weight * incidents
         pressure = pressure + p.frame_safety_weight * self.safety_severity
-        return pressure + p.frame_noncooperation_weight * (1 - self.cooperation())
+        return pressure + p.frame_noncooperation_weight * (1 - cooperation)
 
     def update_trust(self) -> None:
         """Trust erodes with overasking protocols, waiting, changing and many professionals.
@@ -568,7 +675,7 @@ class Families:
         p = self.model.params
         heard = self.help * self.fit
         central = (self.coord_pos >= 0) | (self.n_involved <= ONE_CONTACT_MAX_INVOLVED)
-        overask = np.clip(fit.structure_supplied(self.model, self) - self.structure_need(), 0, 1)
+        overask = clip(self._structure_supplied - self.structure_need(), 0, 1)
         changes = np.minimum(self.prof_changes, PROF_CHANGE_CAP)
         many = np.maximum(self.n_involved - ONE_CONTACT_MAX_INVOLVED, 0)
         delta = p.trust_heard * heard + p.trust_quick_win * self.quick_win
@@ -580,7 +687,7 @@ class Families:
         active = self.active
         # experiences move trust; between them it drifts back to the family's own disposition
         delta += p.trust_reversion * (self.trust_disposition - self.trust)
-        self.trust = np.clip(self.trust + delta * active, 0, 1)
+        self.trust = clip(self.trust + delta * active, 0, 1)
         w_trust, w_win = p.motivation_from_trust, p.motivation_from_quick_win
         target = w_trust * self.trust + w_win * self.quick_win
         target = target + (1 - w_trust - w_win) * self.help_request
@@ -592,14 +699,20 @@ class Families:
         p = self.model.params
         need = p.need_structure_base + p.need_structure_safety * self.safety_severity
         need = need + p.need_structure_own_norm * self.own_norm
-        return np.clip(need + p.need_structure_framed * (self.frame > 0), 0, 1)
+        return clip(need + p.need_structure_framed * (self.frame > 0), 0, 1)
 
-    def flexibility_need(self) -> np.ndarray:
-        """Need for maatwerk: contra-indications, many serious domains, basic needs unmet."""
+    def flexibility_need(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Need for maatwerk: contra-indications, many serious domains, basic needs unmet.
+
+        Only for the families ``rows``, when given.
+        """
         p = self.model.params
-        need = p.need_flexibility_base + p.need_flexibility_contra * self.contra
-        need = need + p.need_flexibility_per_serious * self.n_serious
-        return np.clip(need + p.need_flexibility_basic * ~self.basic_ok, 0, 1)
+        contra, n_serious, basic_ok = self.contra, self.n_serious, self.basic_ok
+        if rows is not None:
+            contra, n_serious, basic_ok = contra[rows], n_serious[rows], basic_ok[rows]
+        need = p.need_flexibility_base + p.need_flexibility_contra * contra
+        need = need + p.need_flexibility_per_serious * n_serious
+        return clip(need + p.need_flexibility_basic * ~basic_ok, 0, 1)
 
     def close_or_continue(self) -> None:
         """Close recovered cases, and cases the family drops out of under a voluntary frame."""
@@ -617,15 +730,21 @@ class Families:
         self.recovered[closing] = recovered[closing]
         self.release(closing)
         self.status[closing] = Status.CLOSED
+        self.status_changed()
         self.frame[closing] = Frame.VOLUNTARY
         self.closed_week[closing] = week
         self.low_weeks[closing] = 0
 
     # --- case transitions (called by organisations, regions and the workforce) -------------
-    def start_care(self, f: int, position: int) -> None:
-        """Take family ``f`` into care with the social professional at ``position``."""
-        self.model.flows.extend("intake_waits", [self.model.week - self.queued_week[f]])
+    def start_care(self, f: int | np.ndarray, position: int | np.ndarray) -> None:
+        """Take family ``f`` into care with the social professional at ``position``.
+
+        ``f`` and ``position`` may be arrays: families taken in one after the other, in order.
+        """
+        waits = self.model.week - self.queued_week[f]
+        self.model.flows.extend("intake_waits", waits)
         self.status[f] = Status.IN_CARE
+        self.status_changed()
         self.social_pos[f] = position
         self.queued_week[f] = -1
         self.best_burden[f] = self.burden[f]
@@ -633,9 +752,20 @@ class Families:
         self.blockers[f] = 0.0
         self.stagnated[f] = False
 
-    def escalate(self, f: int, position: int) -> None:
-        """Put family ``f`` under procesregie with the coordinator at ``position``."""
+    def start_care_all(self, started: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        """Start the care the wijkteams decided on in one intake round, in their order.
+
+        Each wijkteam takes in only its own municipality's families, so starting them all
+        after the round is the same as starting each team's at once, in one array operation.
+        """
+        if started:
+            families, positions = zip(*started, strict=True)
+            self.start_care(np.concatenate(families), np.concatenate(positions))
+
+    def escalate(self, f: int | np.ndarray, position: int | np.ndarray) -> None:
+        """Put family ``f`` (or several) under procesregie with the coordinator at ``position``."""
         self.status[f] = Status.PROCESREGIE
+        self.status_changed()
         self.coord_pos[f] = position
         self.escalated_week[f] = self.model.week
         self.escalation_week[f] = -1
@@ -643,6 +773,7 @@ class Families:
     def de_escalate(self, idx: np.ndarray) -> None:
         """Hand families back from procesregie to regular care."""
         self.status[idx] = Status.IN_CARE
+        self.status_changed()
         self.coord_pos[idx] = -1
         self.escalated_week[idx] = -1
 
@@ -652,6 +783,7 @@ class Families:
         They keep their place by signal week, so they are taken in first.
         """
         self.status[idx] = Status.SIGNALLED
+        self.status_changed()
         self.social_pos[idx] = -1
         self.queued_week[idx] = self.model.week
 
@@ -684,20 +816,59 @@ class Families:
 
 def _around(rng: np.random.Generator, mean: float, n: int) -> np.ndarray:
     """Draw ``n`` values of a 0-1 family trait around the mix's ``mean``."""
-    return np.clip(rng.normal(mean, TRAIT_SD, n), 0, 1)
+    return clip(rng.normal(mean, TRAIT_SD, n), 0, 1)
+
+
+def row_mean(values: np.ndarray, columns=None) -> np.ndarray:
+    """``values.mean(axis=1)`` (or ``values[:, columns].mean(axis=1)``), bit for bit.
+
+    A row-wise reduction over ten domains calls NumPy's inner loop once per family; adding
+    whole columns calls it once per domain. The additions follow NumPy's own order, so the
+    result is the same to the last bit (tests/sim/test_speed_helpers.py): along a row NumPy
+    adds fewer than eight values in turn, and eight to fifteen in eight pairwise accumulators
+    and then the rest in turn; a copy made by indexing columns is laid out column by column,
+    and NumPy adds its columns in turn.
+    """
+    pairwise = columns is None
+    k = values.shape[1] if pairwise else len(columns)
+    if not 0 < k < 16:
+        raise ValueError("row_mean follows NumPy's order for 1 to 15 columns")
+    if pairwise and k >= 8:
+        # the eight accumulators pair up level by level: three additions of stacked columns
+        by_column = values.T
+        pairs = by_column[0:8:2] + by_column[1:8:2]
+        quads = pairs[0::2] + pairs[1::2]
+        total = quads[0] + quads[1]
+        rest = list(by_column[8:])
+    else:
+        cols = [values[:, i] for i in (range(k) if pairwise else columns)]
+        total, rest = 0.0 + cols[0], cols[1:]  # NumPy starts the sum from zero
+    for col in rest:
+        total = total + col
+    return total / k
+
+
+def _split(ordered: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
+    """``np.split(ordered, np.cumsum(counts)[:-1])`` by plain slicing (a view per group)."""
+    ends = np.cumsum(counts).tolist()
+    return [ordered[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
 
 
 def _at(values: np.ndarray, pos: np.ndarray, missing: float) -> np.ndarray:
-    """Gather ``values[pos]`` where ``pos >= 0``; ``missing`` elsewhere."""
-    return np.where(pos >= 0, values[np.maximum(pos, 0)], missing)
+    """Gather ``values[pos]`` where ``pos >= 0``; ``missing`` elsewhere.
+
+    ``missing`` is appended to the (short) per-position column, so position -1 reads it.
+    """
+    return np.append(values, missing)[pos]
 
 
-def _hours(wf, pos: np.ndarray) -> np.ndarray:
-    """Hours per week a family gets from the position at ``pos`` (0 when none or vacant)."""
-    valid = pos >= 0
-    safe = np.where(valid, pos, 0)
-    per_family = wf.hours[safe] / np.maximum(wf.caseload[safe], 1)
-    return np.where(valid & wf.occupied[safe], per_family, 0.0)
+def _hours_per_family(wf) -> np.ndarray:
+    """Hours per week each position gives each of its families (0 when vacant).
+
+    One longer than the workforce: position -1 (no professional) reads the trailing 0.
+    """
+    per_family = np.where(wf.occupied, wf.hours / np.maximum(wf.caseload, 1), 0.0)
+    return np.append(per_family, 0.0)
 
 
 def random_order(keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:

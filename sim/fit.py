@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.tables import clip
+
 if TYPE_CHECKING:
     from sim.families import Families
     from sim.model import MpgModel
@@ -30,7 +32,13 @@ MAATWERK_FITS = 0.5  # a maatwerk chance below one half is no fitting offer
 
 
 def _at(values: np.ndarray, pos: np.ndarray, missing) -> np.ndarray:
-    """Gather ``values[pos]`` where ``pos >= 0``; ``missing`` elsewhere."""
+    """Gather ``values[pos]`` where ``pos >= 0``; ``missing`` elsewhere.
+
+    A scalar ``missing`` is appended to the (short) per-position column, so position -1 reads
+    it: one gather instead of a mask, a clamp, a gather and a select.
+    """
+    if np.ndim(missing) == 0:
+        return np.append(values, missing)[pos]
     return np.where(pos >= 0, values[np.maximum(pos, 0)], missing)
 
 
@@ -49,22 +57,33 @@ def social_org(model: MpgModel, fam: Families) -> np.ndarray:
     )
 
 
-def structure_supplied(model: MpgModel, fam: Families) -> np.ndarray:
-    """Structure the coat gives each family: professional, organisation and climate."""
+def structure_supplied(
+    model: MpgModel, fam: Families, org_index: np.ndarray | None = None
+) -> np.ndarray:
+    """Structure the coat gives each family: professional, organisation and climate.
+
+    ``org_index`` is :func:`social_org` when the caller has it already.
+    """
     p, wf, orgs = model.params, model.workforce, model.org_table
+    if org_index is None:
+        org_index = social_org(model, fam)
     prof = _at(wf.structure, fam.social_pos, NEUTRAL)
     safety = _at(wf.structure, fam.safety_pos, prof)
-    org = orgs.mission_clarity[social_org(model, fam)]
+    org = orgs.mission_clarity[org_index]
     climate = model.climate.trait("norm_clarity")
     weights = (p.fit_structure_professional, p.fit_structure_safety, p.fit_structure_organisation)
     return _weighted((*weights, p.fit_structure_climate), (prof, safety, org, climate))
 
 
-def flexibility_supplied(model: MpgModel, fam: Families) -> np.ndarray:
+def flexibility_supplied(
+    model: MpgModel, fam: Families, org_index: np.ndarray | None = None
+) -> np.ndarray:
     """Flexibility the coat gives each family: opened treasure chests, adaptivity, pilots, money."""
     p, wf, orgs = model.params, model.workforce, model.org_table
+    if org_index is None:
+        org_index = social_org(model, fam)
     prof = _at(wf.flexibility, fam.social_pos, 0.0)
-    org = orgs.adaptivity[social_org(model, fam)]
+    org = orgs.adaptivity[org_index]
     region = model.region_table.need_matching[fam.region]
     pooled = model.climate.pooled_funding
     weights = (p.fit_flexibility_professional, p.fit_flexibility_organisation)
@@ -72,32 +91,52 @@ def flexibility_supplied(model: MpgModel, fam: Families) -> np.ndarray:
     return _weighted(weights, (prof, org, region, pooled))
 
 
-def coat_fit(model: MpgModel, fam: Families) -> np.ndarray:
-    """Fit in [FIT_FLOOR, 1]: one minus the mismatch in structure and in flexibility."""
-    miss = np.abs(structure_supplied(model, fam) - fam.structure_need())
-    miss += np.abs(flexibility_supplied(model, fam) - fam.flexibility_need())
-    return np.clip(1 - model.params.fit_mismatch_cost * miss, FIT_FLOOR, 1.0)
+def coat_fit(
+    model: MpgModel,
+    fam: Families,
+    org_index: np.ndarray | None = None,
+    structure: np.ndarray | None = None,
+) -> np.ndarray:
+    """Fit in [FIT_FLOOR, 1]: one minus the mismatch in structure and in flexibility.
+
+    ``org_index`` and ``structure`` are :func:`social_org` and :func:`structure_supplied`
+    when the caller has them already.
+    """
+    if org_index is None:
+        org_index = social_org(model, fam)
+    if structure is None:
+        structure = structure_supplied(model, fam, org_index)
+    miss = np.abs(structure - fam.structure_need())
+    miss += np.abs(flexibility_supplied(model, fam, org_index) - fam.flexibility_need())
+    return clip(1 - model.params.fit_mismatch_cost * miss, FIT_FLOOR, 1.0)
 
 
-def maatwerk(model: MpgModel, fam: Families) -> np.ndarray:
+def maatwerk(model: MpgModel, fam: Families, rows: np.ndarray | None = None) -> np.ndarray:
     """Chance that a fitting non-standard offer exists for a family (0-1).
 
     Contra-indicated families fall outside standard offers (CCV2019 §3.3); an innovator's
     opened treasure chest, pooled money (VJI-RA: one money stream for maatwerk) and the
-    region's pilots can make an offer that fits.
+    region's pilots can make an offer that fits. Only for the families ``rows``, when given.
     """
     p = model.params
-    prof = _at(model.workforce.flexibility, fam.social_pos, 0.0)
-    region = model.region_table.need_matching[fam.region]
+    social_pos, region = fam.social_pos, fam.region
+    if rows is not None:
+        social_pos, region = social_pos[rows], region[rows]
+    prof = _at(model.workforce.flexibility, social_pos, 0.0)
+    region = model.region_table.need_matching[region]
     supply = p.maatwerk_professional * prof + p.maatwerk_pooled * model.climate.pooled_funding
-    return np.clip(supply + p.maatwerk_region * region, 0, 1)
+    return clip(supply + p.maatwerk_region * region, 0, 1)
 
 
-def joint_orientation(model: MpgModel, fam: Families) -> np.ndarray:
+def joint_orientation(
+    model: MpgModel, fam: Families, org_index: np.ndarray | None = None
+) -> np.ndarray:
     """How much the professionals around a family put the joint goal first (0-1)."""
     w = model.params.joint_goal_professional_weight
+    if org_index is None:
+        org_index = social_org(model, fam)
     prof = _at(model.workforce.joint_goal, fam.social_pos, NEUTRAL)
-    org = model.org_table.institutional_goal[social_org(model, fam)]
+    org = model.org_table.institutional_goal[org_index]
     return w * prof + (1 - w) * (1 - org)
 
 

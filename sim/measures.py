@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
-from scipy.stats import rankdata
 
 from sim.costs import PARTNERS
 from sim.domains import Cause, Frame, Status
@@ -79,13 +78,47 @@ class Outcome:
         return {HIGHER: 1, LOWER: -1}.get(self.better, 0)
 
 
-def _share(mask: np.ndarray, among: np.ndarray) -> float:
-    n = int(among.sum())
+def _week(m: MpgModel) -> dict:
+    """What several outcomes of this week share, computed once a week on first read.
+
+    Every outcome is read after each reported week: the frontline mask, its caseloads and the
+    counts of families in view are the same for all of them until the model steps again.
+    """
+    cache = m.__dict__.get("_measure_week")
+    if cache is None or cache[0] != m.steps:
+        cache = (m.steps, {})
+        m._measure_week = cache
+    return cache[1]
+
+
+def _shared(m: MpgModel, key: str, compute: Callable[[MpgModel], object]):
+    week = _week(m)
+    if key not in week:
+        week[key] = compute(m)
+    return week[key]
+
+
+def _share(mask: np.ndarray, among: np.ndarray, n: int | None = None) -> float:
+    n = int(among.sum()) if n is None else n
     return float((mask & among).sum() / n) if n else 0.0
 
 
+def _n_in_view(m: MpgModel) -> int:
+    return _shared(m, "n_in_view", lambda m: int(m.families.in_view.sum()))
+
+
+def _n_active(m: MpgModel) -> int:
+    return _shared(m, "n_active", lambda m: int(m.families.active.sum()))
+
+
 def _mean(values: np.ndarray, mask: np.ndarray) -> float:
-    return float(values[mask].mean()) if mask.any() else 0.0
+    """``values[mask].mean()``, 0 when the mask is empty.
+
+    Summed in float64 and divided by the count, as ``ndarray.mean`` does, without its
+    wrapper (every reported week reads a dozen such means).
+    """
+    chosen = values[mask]
+    return float(np.add.reduce(chosen, dtype=np.float64) / chosen.size) if chosen.size else 0.0
 
 
 def _in_view(m: MpgModel) -> np.ndarray:
@@ -96,11 +129,20 @@ def _active(m: MpgModel) -> np.ndarray:
     return m.families.active
 
 
+def _stagnated_by_cause(m: MpgModel) -> np.ndarray:
+    """Stagnated families in view per cause (index :class:`Cause`), counted once a week."""
+    fam = m.families
+    return np.bincount(fam.cause[fam.stagnated & fam.in_view], minlength=len(Cause))
+
+
 def _stagnation(cause: Cause | None):
     def read(m: MpgModel) -> float:
-        fam = m.families
-        hit = fam.stagnated if cause is None else fam.stagnated & (fam.cause == cause)
-        return _share(hit, fam.in_view)
+        n = _n_in_view(m)
+        if not n:
+            return 0.0
+        counts = _shared(m, "stagnated_by_cause", _stagnated_by_cause)
+        hit = counts.sum() if cause is None else counts[cause]
+        return float(hit / n)
 
     return read
 
@@ -108,29 +150,41 @@ def _stagnation(cause: Cause | None):
 def _place(centre: bool, what: str):
     def read(m: MpgModel) -> float:
         fam = m.families
-        here = fam.in_centre == centre
-        if what == "stagnation":
-            return _share(fam.stagnated, fam.in_view & here)
-        if what == "procesregie":
-            return _share(fam.status == Status.PROCESREGIE, fam.in_view & here)
+        if what in ("stagnation", "procesregie"):
+            here = _shared(
+                m,
+                f"in_view_centre_{centre}",
+                lambda m: m.families.in_view & (m.families.in_centre == centre),
+            )
+            n = _shared(m, f"n_in_view_centre_{centre}", lambda m: int(here.sum()))
+            hit = fam.stagnated if what == "stagnation" else fam.status == Status.PROCESREGIE
+            return _share(hit, here, n)
         waits = m.flows.values(f"escalation_waits_{'centre' if centre else 'regio'}")
         return float(waits.mean()) if waits.size else 0.0
 
     return read
 
 
+def _frames_in_view(m: MpgModel) -> np.ndarray:
+    """Families in view per frame (index :class:`Frame`), counted once a week."""
+    return np.bincount(m.families.frame[_in_view(m)], minlength=len(Frame))
+
+
 def _frame(frame: Frame):
-    return lambda m: _share(m.families.frame == frame, _in_view(m))
+    def read(m: MpgModel) -> float:
+        n = _n_in_view(m)
+        return float(_shared(m, "frames", _frames_in_view)[frame] / n) if n else 0.0
+
+    return read
 
 
 def _frontline(m: MpgModel) -> np.ndarray:
     """Occupied social and safety positions: the professionals who work with families."""
-    wf = m.workforce
-    return wf.occupied & wf.frontline
+    return _shared(m, "frontline", lambda m: m.workforce.occupied & m.workforce.frontline)
 
 
 def _caseloads(m: MpgModel) -> np.ndarray:
-    return m.workforce.caseload[_frontline(m)]
+    return _shared(m, "caseloads", lambda m: m.workforce.caseload[_frontline(m)])
 
 
 def _waits(name: str):
@@ -153,8 +207,7 @@ def _intake_weeks(m: MpgModel) -> float:
 
 def _cost(partner: str | None, per: str = "household"):
     def read(m: MpgModel) -> float:
-        fam = m.families
-        n = int(fam.in_view.sum() if per == "household" else fam.active.sum())
+        n = _n_in_view(m) if per == "household" else _n_active(m)
         week = m.costs.total() if partner is None else m.costs.week[partner]
         return week * 52 / n if n else 0.0
 
@@ -181,9 +234,9 @@ def _dwang_years(m: MpgModel) -> float:
 
 
 def _drang_share_of_framed(m: MpgModel) -> float:
-    frame = m.families.frame[_in_view(m)]
-    framed = int((frame > Frame.VOLUNTARY).sum())
-    return float((frame == Frame.DRANG).sum() / framed) if framed else 0.0
+    counts = _shared(m, "frames", _frames_in_view)
+    framed = int(counts[Frame.DRANG] + counts[Frame.DWANG])
+    return float(counts[Frame.DRANG] / framed) if framed else 0.0
 
 
 def _closure_weeks(m: MpgModel) -> float:
@@ -196,18 +249,30 @@ def _turnover(m: MpgModel) -> float:
 
 
 def _methods_fit(m: MpgModel) -> float:
-    return _share(m.families.fit >= METHODS_FIT, _active(m))
+    return _share(m.families.fit >= METHODS_FIT, _active(m), _n_active(m))
 
 
 def _complexity_rank_of_procesregie(m: MpgModel) -> float:
-    """Mean percentile rank (0-1) of procesregie cases' complexity among active cases."""
+    """Mean percentile rank (0-1) of procesregie cases' complexity among active cases.
+
+    Ties share their average rank (as ``scipy.stats.rankdata``): a value's average rank is
+    its first place in sorted order plus half the places its ties take after it. Only the
+    procesregie cases' ranks are needed, so they are looked up in the sorted values.
+    """
     fam = m.families
     active = np.flatnonzero(fam.active)
     if active.size < 2:
         return 0.0
-    ranks = (rankdata(fam.complexity[active]) - 1) / (active.size - 1)
     chosen = fam.status[active] == Status.PROCESREGIE
-    return float(ranks[chosen].mean()) if chosen.any() else 0.0
+    if not chosen.any():
+        return 0.0
+    complexity = fam.complexity[active]
+    ordered = np.sort(complexity)
+    mine = complexity[chosen]
+    first = np.searchsorted(ordered, mine, side="left")
+    ties = np.searchsorted(ordered, mine, side="right") - first
+    average = (first + 1) + (ties - 1) / 2
+    return float(((average - 1) / (active.size - 1)).mean())
 
 
 def _o(name, unit, doc, read, level="family", better=None, kind="share") -> Outcome:
@@ -261,7 +326,7 @@ _OUTCOMES = (
         "stagnation_in_care",
         ACTIVE,
         "Active cases (in care or procesregie) stagnated, any cause.",
-        lambda m: _share(m.families.stagnated, _active(m)),
+        lambda m: _share(m.families.stagnated, _active(m), _n_active(m)),
         better=LOWER,
     ),
     _o(
@@ -480,21 +545,21 @@ _OUTCOMES = (
         "procesregie_share",
         IN_VIEW,
         "Families in view under procesregie.",
-        lambda m: _share(m.families.status == Status.PROCESREGIE, _in_view(m)),
+        lambda m: _share(m.families.status == Status.PROCESREGIE, _in_view(m), _n_in_view(m)),
         "organisation",
     ),
     _o(
         "active_cases",
         "families",
         "Families in care or under procesregie.",
-        lambda m: float(_active(m).sum()),
+        lambda m: float(_n_active(m)),
         kind="count",
     ),
     _o(
         "in_view_share",
         "share of families",
         "Families known to the system (queued at intake, in care or procesregie).",
-        lambda m: float(_in_view(m).mean()),
+        lambda m: _n_in_view(m) / m.families.n,  # the mean of the mask: a count over n
     ),
     _o(
         "professionals_per_family",
@@ -626,7 +691,7 @@ _OUTCOMES = (
         "no_help_request_share",
         ACTIVE,
         "Active cases whose family did not ask for help itself.",
-        lambda m: _share(~m.families.help_request, _active(m)),
+        lambda m: _share(~m.families.help_request, _active(m), _n_active(m)),
     ),
     _o(
         "procesregie_complexity_rank",

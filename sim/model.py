@@ -28,7 +28,7 @@ from sim.organisations import Organisation, OrgTable
 from sim.params import TYPES, Params
 from sim.professionals import Professional
 from sim.regions import Municipality, Region
-from sim.tables import Table
+from sim.tables import Table, clip
 from sim.typology import Typology
 from sim.workforce import Workforce
 
@@ -216,11 +216,15 @@ class MpgModel(mesa.Model):
         fam.cause_incidents()
         fam.get_signalled()
         self.intake_queues = fam.queue_for_intake()
+        self.intake_started: list[tuple[np.ndarray, np.ndarray]] = []
         self.wijkteams.shuffle_do("take_in")
+        fam.start_care_all(self.intake_started)
+        self.safety_queues = fam.queue_for_safety()
         self.police.shuffle_do("take_in")
         fam.count_providers()
         fam.end_treatments()
         fam.seek_specialist_care()
+        self.specialist_queues = fam.queue_for_specialist()
         self.specialists.do("admit_from_waitlist")
         # professionals work; families receive help that fits them more or less
         wf.count_caseloads(fam, self)
@@ -231,7 +235,9 @@ class MpgModel(mesa.Model):
         fam.assess_progress()
         # opschaling, frame, trust, closure
         fam.request_escalation()
+        self.escalation_requests = fam.escalation_requests()
         self.regions.do("screen_escalations")
+        self.procesregie_done = fam.procesregie_done()
         self.regions.do("review_procesregie")
         fam.reconsider_frame()
         fam.update_trust()
@@ -278,7 +284,7 @@ class MpgModel(mesa.Model):
                 org.places = places
         # signals from practice may have moved pooled funding: keep that, move the base
         shift = new.pooled_funding - old.pooled_funding
-        self.climate.pooled_funding = float(np.clip(self.climate.pooled_funding + shift, 0, 1))
+        self.climate.pooled_funding = float(clip(self.climate.pooled_funding + shift, 0, 1))
 
     def redraw_types(self, level: str) -> None:
         """Re-draw the types of a level's agents with the type_share rule (a type event)."""

@@ -11,6 +11,7 @@ professionals.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import mesa
@@ -137,47 +138,45 @@ class Organisation(mesa.Agent):
         if waiting.size == 0:
             return
         positions = wf.positions(self.index, Sector.SOCIAL)
-        limit = int(np.ceil(p.caseload_norm * p.intake_margin))
-        queued = fam.status[waiting] == Status.SIGNALLED
+        limit = math.ceil(p.caseload_norm * p.intake_margin)
         order = random_order(fam.entry_week[waiting], model.rng)
-        for f, new in zip(waiting[order], queued[order], strict=True):
-            pos = wf.assign(positions, limit, model.rng)
-            if pos < 0:
-                break
-            if new:
-                fam.start_care(int(f), pos)
-            else:
-                fam.social_pos[f] = pos
+        # families in signal order, each to the least-loaded colleague with room, until none has
+        takers = wf.assign_many(positions, limit, model.rng, waiting.size)
+        placed = waiting[order[: takers.size]]
+        new = fam.status[placed] == Status.SIGNALLED
+        # the care starts for the whole intake round at once (MpgModel.step), in this order
+        model.intake_started.append((placed[new], takers[new]))
+        fam.social_pos[placed[~new]] = takers[~new]
 
     def _take_in_safety(self) -> None:
-        """Known unsafe families get a safety professional, the most incidents first."""
+        """Known unsafe families get a safety professional, the most incidents first.
+
+        Who needs one is read from ``model.safety_queues`` (:meth:`Families.queue_for_safety`),
+        drawn up for every region after the social intake.
+        """
         model = self.model
         fam, wf, p = model.families, model.workforce, model.params
-        known = (fam.incident_ema * 52 > p.police_known_incidents) | (
-            fam.safety_severity > p.police_known_severity
-        )
-        need = np.flatnonzero(
-            fam.active & known & (fam.safety_pos < 0) & (fam.region == self.region)
-        )
+        need = model.safety_queues[self.region]
         if need.size == 0:
             return
         positions = wf.positions(self.index, Sector.SAFETY)
-        limit = int(np.ceil(p.safety_caseload_norm * p.intake_margin))
-        for f in need[random_order(-fam.incident_ema[need], model.rng)]:
-            pos = wf.assign(positions, limit, model.rng)
-            if pos < 0:
-                break
-            fam.safety_pos[f] = pos
+        limit = math.ceil(p.safety_caseload_norm * p.intake_margin)
+        order = need[random_order(-fam.incident_ema[need], model.rng)]
+        takers = wf.assign_many(positions, limit, model.rng, order.size)
+        fam.safety_pos[order[: takers.size]] = takers
 
     def admit_from_waitlist(self) -> None:
-        """Specialist care: admit the longest-waiting referred families to free places (FIFO)."""
+        """Specialist care: admit the longest-waiting referred families to free places (FIFO).
+
+        Who is treated and who waits is read from ``model.specialist_queues``
+        (:meth:`Families.queue_for_specialist`), drawn up for every region at once.
+        """
         model = self.model
         fam, week = model.families, model.week
-        mine = fam.region == self.region
-        treating = mine & (fam.treated_until >= week)
-        waiting = np.flatnonzero(mine & (fam.referred_week >= 0) & (fam.treated_until < week))
+        treating, waitlists = model.specialist_queues
+        waiting = waitlists[self.region]
         places = int(self.places * model.climate.capacity_factor)
-        free = places - int(treating.sum())
+        free = places - int(treating[self.region])
         if free <= 0 or waiting.size == 0:
             return
         chosen = waiting[random_order(fam.referred_week[waiting], model.rng)[:free]]

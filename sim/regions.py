@@ -15,6 +15,7 @@ families' needs less (the region-climate clash, :func:`sim.fit.region_climate_cl
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,13 +23,32 @@ import mesa
 import numpy as np
 
 from sim import fit
-from sim.domains import Sector, Status
+from sim.domains import Sector
 from sim.families import random_order
 
 if TYPE_CHECKING:
     from sim.model import MpgModel
 
 REGION_LOAD_CAP = 2.0  # policy load saturates at twice what one priority shift lands at most
+
+
+def quantile(values: np.ndarray, q: float) -> float:
+    """``np.quantile(values, q)`` (linear interpolation), bit for bit, for one ``q``.
+
+    The same index, weight and interpolation as NumPy, without its general machinery, which
+    costs more than the sort it wraps (tests/sim/test_speed_helpers.py).
+    """
+    ordered = np.sort(values)
+    n = ordered.size
+    virtual = (n - 1) * q
+    low = min(max(math.floor(virtual), 0), n - 1)
+    high = min(low + 1, n - 1)
+    if virtual >= n - 1:
+        low = high = n - 1
+    a, b = ordered[low], ordered[high]
+    t = virtual - (-1 if virtual >= n - 1 else low)  # NumPy weighs from index -1 up there
+    diff = b - a
+    return b - diff * (1 - t) if t >= 0.5 else a + diff * t
 
 
 @dataclass(frozen=True)
@@ -135,35 +155,32 @@ class Region(mesa.Agent):
         """
         model = self.model
         fam, wf, week, rng = model.families, model.workforce, model.week, model.rng
-        mine = fam.region == self.index
-        asked = np.flatnonzero(mine & (fam.escalation_week >= 0) & (fam.status == Status.IN_CARE))
+        requests, active = model.escalation_requests
+        asked = requests[self.index]
         if asked.size == 0:
             return
         wait = np.where(fam.in_centre[asked], 0.0, self.decision_weeks)
         ready = asked[(week - fam.escalation_week[asked]) >= wait]
         if ready.size == 0:
             return
-        complexity = fam.complexity[mine & fam.active]
-        threshold = np.quantile(complexity, model.params.screening_strictness)
+        complexity = fam.complexity[active[self.index]]
+        threshold = quantile(complexity, model.params.screening_strictness)
         passes = fam.complexity[ready] >= threshold
         fam.escalation_week[ready[~passes]] = -1  # rejected; may be asked again later
         positions = wf.positions(model.zvh_of[self.index], Sector.COORDINATION)
         # the base sets how many coordinators there are (see MpgModel); pilots take from each
         limit = int(np.floor(model.params.regisseur_caseload * self.pilot_room + 0.5))
         admitted = ready[passes]
-        for f in admitted[random_order(-fam.complexity[admitted], rng)]:
-            pos = wf.assign(positions, limit, rng)
-            if pos < 0:
-                break
-            where = "centre" if fam.in_centre[f] else "regio"
-            model.flows.extend(f"escalation_waits_{where}", [week - fam.escalation_week[f]])
-            fam.escalate(int(f), pos)
+        order = admitted[random_order(-fam.complexity[admitted], rng)]
+        takers = wf.assign_many(positions, limit, rng, order.size)
+        chosen = order[: takers.size]
+        centre = fam.in_centre[chosen]
+        waits = week - fam.escalation_week[chosen]
+        model.flows.extend("escalation_waits_centre", waits[centre])
+        model.flows.extend("escalation_waits_regio", waits[~centre])
+        fam.escalate(chosen, takers)
 
     def review_procesregie(self) -> None:
         """Hand cases back from procesregie once they move again and risk is down."""
-        p, fam, week = self.model.params, self.model.families, self.model.week
-        mine = (fam.region == self.index) & (fam.status == Status.PROCESREGIE)
-        calm = fam.incident_ema * 52 < p.procesregie_settled_incidents
-        settled = ~fam.stagnated & calm & (fam.stall_weeks < p.procesregie_settled_stall)
-        done = mine & settled & ((week - fam.escalated_week) >= p.procesregie_min_weeks)
-        fam.de_escalate(np.flatnonzero(done))
+        fam = self.model.families
+        fam.de_escalate(self.model.procesregie_done[self.index])

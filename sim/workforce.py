@@ -20,7 +20,7 @@ import numpy as np
 
 from sim import fit
 from sim.domains import Sector, Status
-from sim.tables import Table
+from sim.tables import Table, clip
 
 if TYPE_CHECKING:
     from sim.families import Families
@@ -90,6 +90,7 @@ class Workforce(Table):
         self.workable = workable.astype(float)
         self.frontline = sector != Sector.COORDINATION
         self.occupant: list = [None] * n
+        self._positions: dict[tuple[int, int | None], np.ndarray] = {}
         self.left_this_week = 0
         self.hired_this_week = np.zeros(len(Sector), dtype=np.int32)
 
@@ -149,14 +150,11 @@ class Workforce(Table):
             fam.alliance[mine] = 0.0
         colleagues = self.positions(int(self.org[position]), sector)
         limit = int(np.ceil(self.norm[position] * p.handover_margin))
-        unplaced = []
-        for f in mine[rng.permutation(mine.size)]:
-            taker = self.assign(colleagues, limit, rng)
-            if taker >= 0:
-                column[f] = taker
-            else:
-                unplaced.append(f)
-        unplaced = np.asarray(unplaced, dtype=np.int64)
+        order = mine[rng.permutation(mine.size)]
+        # once nobody has room, nobody gets room: the rest of the families are unplaced
+        takers = self.assign_many(colleagues, limit, rng, order.size)
+        column[order[: takers.size]] = takers
+        unplaced = order[takers.size :]
         if unplaced.size == 0:
             return
         column[unplaced] = -1
@@ -178,21 +176,20 @@ class Workforce(Table):
     def count_caseloads(self, fam: Families, model: MpgModel) -> None:
         """Count each position's families and summarise them for its professional."""
         p, n = model.params, self.n
-        load = np.zeros(n)
-        complexity = np.zeros(n)
-        unclear = np.zeros(n)
-        gaps = np.zeros(n)
         no_offer = (fam.contra & (fit.maatwerk(model, fam) < fit.MAATWERK_FITS)) | fam.waiting()
         coordinated = fam.coord_pos >= 0
         many = fam.n_involved >= UNCLEAR_ROLES_FROM
         roles = many * np.where(coordinated, 1 - p.coordination_role_clarity, 1.0)
-        for pos in (fam.social_pos, fam.safety_pos, fam.coord_pos):
-            ok = pos >= 0
-            idx = pos[ok]
-            load += np.bincount(idx, minlength=n)
-            complexity += np.bincount(idx, weights=fam.complexity[ok], minlength=n)
-            unclear += np.bincount(idx, weights=roles[ok], minlength=n)
-            gaps += np.bincount(idx, weights=no_offer[ok], minlength=n)
+        # One count over every family-position link. A position belongs to one sector, so its
+        # families all come from one of the three columns, in family order: each sum adds
+        # the same values in the same order as a count per column would.
+        columns = (fam.social_pos, fam.safety_pos, fam.coord_pos)
+        rows = np.concatenate([np.flatnonzero(pos >= 0) for pos in columns])
+        idx = np.concatenate([pos[pos >= 0] for pos in columns])
+        load = np.bincount(idx, minlength=n)
+        complexity = np.bincount(idx, weights=fam.complexity[rows], minlength=n)
+        unclear = np.bincount(idx, weights=roles[rows], minlength=n)
+        gaps = np.bincount(idx, weights=no_offer[rows], minlength=n)
         self.caseload = load.astype(np.int32)
         safe = np.maximum(load, 1)
         self.complexity = complexity / safe
@@ -201,11 +198,18 @@ class Workforce(Table):
         self.gaps = gaps.astype(np.int32)
 
     def positions(self, org: int, sector: Sector | None = None) -> np.ndarray:
-        """Positions of organisation ``org`` (optionally of one sector)."""
-        mask = self.org == org
-        if sector is not None:
-            mask &= self.sector == sector
-        return np.flatnonzero(mask)
+        """Positions of organisation ``org`` (optionally of one sector).
+
+        Positions never move between organisations, so each answer is kept.
+        """
+        key = (int(org), None if sector is None else int(sector))
+        found = self._positions.get(key)
+        if found is None:
+            mask = self.org == org
+            if sector is not None:
+                mask &= self.sector == sector
+            found = self._positions[key] = np.flatnonzero(mask)
+        return found
 
     def assign(self, positions: np.ndarray, limit: int, rng: np.random.Generator) -> int:
         """Return the least-loaded occupied position under ``limit`` families, or -1.
@@ -221,6 +225,32 @@ class Workforce(Table):
         best = least[rng.integers(least.size)] if least.size > 1 else least[0]
         self.caseload[best] += 1
         return int(best)
+
+    def assign_many(
+        self, positions: np.ndarray, limit: int, rng: np.random.Generator, wanted: int
+    ) -> np.ndarray:
+        """Call :meth:`assign` up to ``wanted`` times, stopping at the first -1.
+
+        Return the positions taken, in order. The same choices and the same random draws as
+        the repeated calls, with the team's loads held in a Python list: a team has a few
+        positions, and NumPy's overhead per call would dwarf the work.
+        """
+        occupied = self.occupied[positions].tolist()
+        loads = self.caseload[positions].tolist()
+        open_ = [i for i, occ in enumerate(occupied) if occ]
+        taken: list[int] = []
+        while len(taken) < wanted:
+            ok = [i for i in open_ if loads[i] < limit]
+            if not ok:
+                break
+            low = min(loads[i] for i in ok)
+            least = [i for i in ok if loads[i] == low]
+            best = least[rng.integers(len(least))] if len(least) > 1 else least[0]
+            loads[best] += 1
+            taken.append(best)
+        if taken:
+            self.caseload[positions] = loads
+        return positions[np.asarray(taken, dtype=np.int64)]
 
     # --- one week of work, for everyone at once ----------------------------------------------
     def work(self, model: MpgModel) -> None:
@@ -238,12 +268,12 @@ class Workforce(Table):
         its organisation leaves room to deviate.
         """
         p, orgs, o = model.params, model.org_table, self.org
-        new = np.clip(1 - (model.week - self.hired_week) / p.fallback_weeks, 0, 1)
+        new = clip(1 - (model.week - self.hired_week) / p.fallback_weeks, 0, 1)
         protocol = self.protocol_adherence + p.protocol_org_pull * (
             orgs.protocol_rigidity[o] - NEUTRAL
         )
         protocol += p.fallback_protocol * new + p.protocol_stress_pull * (self.stress - NEUTRAL)
-        self.protocol = np.clip(protocol, 0, 1)
+        self.protocol = clip(protocol, 0, 1)
         room = orgs.room_to_deviate[o]
         opened = self.creativity * room * (1 - p.chest_fallback_closing * new)
         self.flexibility = opened * (1 - p.chest_hv_closing * self.hv) * self.occupied
@@ -259,7 +289,7 @@ class Workforce(Table):
         target += p.stress_unheard * self.unheard * self.frustration
         target += p.stress_policy_load * orgs.adaptation_load[o] + p.stress_hv * self.hv
         target -= p.stress_backing * orgs.backing[o] + self.resilience
-        self.stress += p.stress_rate * (np.clip(target, 0, 1) - self.stress)
+        self.stress += p.stress_rate * (clip(target, 0, 1) - self.stress)
         self.stressed = self.occupied & (self.stress > p.stress_threshold)
 
     def judge_room_to_act(self, model: MpgModel) -> None:
@@ -281,7 +311,7 @@ class Workforce(Table):
         score += p.hv_load * np.maximum(0.0, self.caseload / self.workable - 1.0)
         score += p.hv_stress * self.stress
         z = (score + self.tolerance - p.hv_threshold) / p.hv_slope
-        self.hv = self.occupied / (1 + np.exp(-np.clip(z, -50, 50)))
+        self.hv = self.occupied / (1 + np.exp(-clip(z, -50, 50)))
 
     def give_hours(self, model: MpgModel) -> None:
         """Write what families feel from each professional: hours, structure, an eye.

@@ -309,14 +309,24 @@ def test_params_lists_full_names_as_table_json_and_csv():
     assert [r["name"] for r in rows] == list(PARAMETERS)
 
 
-@pytest.mark.parametrize("args", [["--help"], ["params"], ["sweep", "--help"]])
+#: What the commands that only print (help, the parameter list) must not wait for: the
+#: dashboard's and the sweeps' libraries, and the model's own (NumPy, Mesa, SciPy, pandas).
+HEAVY = ("dask", "distributed", "dash", "plotly", "duckdb", "pyarrow", "SALib")
+HEAVY += ("numpy", "mesa", "scipy", "pandas", "networkx")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["params"], ["params", "--format", "json"], ["sweep", "--help"], ["run", "--help"]]
+    + [["validate", "--help"], ["sensitivity", "sobol", "--help"], ["status", "--help"]],
+)
 def test_help_and_params_load_no_heavy_libraries(args):
     code = (
         "import sys\n"
         "from dashboard.cli import main\n"
         f"sys.argv = ['mpgsim', *{args!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = {'dask', 'distributed', 'dash', 'plotly', 'duckdb'}\n"
+        f"heavy = {set(HEAVY)!r}\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
