@@ -261,6 +261,21 @@ def events_from_json(text: Any) -> list[dict[str, Any]]:
     return json.loads(text)
 
 
+def event_marks(timelines: Iterable[Any]) -> dict[int, str]:
+    """Weeks to mark on a chart over time, with labels, from runs' stored events (JSON).
+
+    Every event start is marked, and a pulse's end; the same week in several runs' timelines
+    (a timing sweep) gets one mark whose labels are joined.
+    """
+    marks: dict[int, list[str]] = {}
+    for text in timelines:
+        for event in check_events(events_from_json(text)):
+            marks.setdefault(event.week, []).append(event.label())
+            if event.until is not None:
+                marks.setdefault(event.until, []).append(f"end of {event.label()}")
+    return {week: "; ".join(dict.fromkeys(labels)) for week, labels in marks.items()}
+
+
 # --- what an event did -----------------------------------------------------------------------
 
 #: Weeks before an event whose values define its "before" mean and pre-event band.
@@ -333,6 +348,50 @@ def recovery_weeks(
         return math.nan
     after = weekly.loc[weekly["week"] >= until].sort_values("week")
     inside = band.holds(after[outcome].to_numpy(dtype=float))
+    run = 0
+    for i, ok in enumerate(inside):
+        run = run + 1 if ok else 0
+        if run == hold:
+            return float(after["week"].iloc[i - hold + 1] - until)
+    return math.inf
+
+
+def paired_difference(
+    weekly: pd.DataFrame, outcome: str, column: str, without: Any, with_: Any
+) -> pd.DataFrame:
+    """Per week: the mean paired difference (with - without) across seeds and its 95% CI.
+
+    For a design that varies an event field (``column``, e.g. ``event.0.turnover_per_year``)
+    between a value that changes nothing (``without``: the lever's own value) and the event's
+    (``with_``): replication r of both points shares its seed, so before the event the
+    difference is exactly zero, and after it is the event's effect, free of the noise the two
+    runs share.
+
+    Returns:
+        Columns ``week``, ``n`` (seeds), ``diff`` and ``ci95`` (half-width; NaN for one seed).
+    """
+    from experiments.stats import half_width  # scipy: only for this analysis
+
+    wide = weekly.pivot_table(index=["seed", "week"], columns=column, values=outcome)
+    by_week = (wide[with_] - wide[without]).groupby("week")
+    out = by_week.agg(n="count", diff="mean", sd="std").reset_index()
+    out["ci95"] = half_width(out["sd"], out["n"])
+    return out.drop(columns="sd")
+
+
+def paired_recovery_weeks(paired: pd.DataFrame, until: int, hold: int = HOLD_WEEKS) -> float:
+    """Weeks after a pulse ends until its paired effect is no longer distinguishable from 0.
+
+    Args:
+        paired: :func:`paired_difference` of the pulse against the same seeds without it.
+        until: the first week after the pulse.
+        hold: consecutive weeks whose 95% CI of the difference includes 0.
+
+    Returns:
+        The first of ``hold`` such weeks minus ``until``; infinity when the run ends first.
+    """
+    after = paired[paired["week"] >= until].sort_values("week")
+    inside = (after["diff"].abs() <= after["ci95"]).to_numpy()
     run = 0
     for i, ok in enumerate(inside):
         run = run + 1 if ok else 0

@@ -17,6 +17,9 @@ from experiments.summary import tail_means
 from experiments.timeline import (
     apply_event_fields,
     event_effects,
+    event_marks,
+    paired_difference,
+    paired_recovery_weeks,
     parse_event,
     pre_event_band,
     recovery_weeks,
@@ -56,6 +59,31 @@ def test_recovery_counts_weeks_from_the_pulse_end_until_the_band_holds_for_four_
     never = weekly.assign(y=np.where(weekly.week > 26, 10.0, weekly.y))
     assert recovery_weeks(never, "y", week=27, until=31) == math.inf
     assert math.isnan(recovery_weeks(weekly, "y", week=1, until=5))
+
+
+def paired_synthetic() -> pd.DataFrame:
+    """Three seeds with and without a pulse in weeks 5-9; the difference after it is known."""
+    spread = [-0.1, 0.0, 0.1]
+    after = {10: [0.5] * 3, 11: [0.3] * 3, 12: [0.1, 0.2, 0.3], 13: spread, 14: [0.5] * 3}
+    rows = []
+    for s, seed in enumerate((7, 8, 9)):
+        for week in range(1, 25):
+            base = seed + 0.01 * week
+            diff = 1.0 if 5 <= week < 10 else after.get(week, spread)[s] if week >= 10 else 0.0
+            rows += [(seed, week, 0.0, base), (seed, week, 1.0, base + diff)]
+    return pd.DataFrame(rows, columns=["seed", "week", "event.0.x", "y"])
+
+
+def test_paired_recovery_is_the_first_of_four_weeks_whose_ci_includes_zero():
+    paired = paired_difference(paired_synthetic(), "y", "event.0.x", 0.0, 1.0)
+    assert (paired.set_index("week").loc[1:4, "diff"] == 0).all()
+    assert paired.set_index("week").loc[12, "ci95"] == pytest.approx(
+        4.302652729911275 * 0.1 / math.sqrt(3)
+    )
+    # weeks 10 and 11 differ for sure, 12-13 do not, 14 does again: back from week 15 on
+    assert paired_recovery_weeks(paired, until=10) == 5
+    assert paired_recovery_weeks(paired, until=10, hold=2) == 2
+    assert paired_recovery_weeks(paired[paired.week < 17], until=10) == math.inf
 
 
 def test_event_effects_give_before_during_and_recovery_per_event():
@@ -388,3 +416,24 @@ def test_a_sweep_over_event_timing_runs_and_stores_its_events(tmp_path):
     csv = tmp_path / "weekly.csv"
     assert mpgsim("export", out, "--format", "csv", "--weekly", "--output", csv).returncode == 0
     assert "events" in pd.read_csv(csv).columns
+
+
+def test_event_marks_join_the_timelines_of_runs_and_fan_charts_draw_them():
+    from experiments.figures import fan_chart
+    from experiments.summary import quantiles_over_time
+
+    timelines = [
+        '[{"week": 6, "set": {"pooled_funding": 0.8}}]',
+        '[{"week": 12, "until": 16, "set": {"turnover_per_year": 0.6}}]',
+        '[{"week": 6, "set": {"pooled_funding": 0.8}}]',
+        "[]",
+    ]
+    marks = event_marks(timelines)
+    assert marks == {
+        6: "pooled_funding=0.8",
+        12: "turnover_per_year=0.6 (weeks 12-16)",
+        16: "end of turnover_per_year=0.6 (weeks 12-16)",
+    }
+    weekly = synthetic().assign(run_id="a")
+    fig = fan_chart(quantiles_over_time(weekly, "y", {"a": ["a"]}), "y", events=marks)
+    assert sorted(shape.x0 for shape in fig.layout.shapes) == [6, 12, 16]
