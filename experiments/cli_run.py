@@ -40,7 +40,7 @@ def run(
 ) -> None:
     """Run one scenario and print a summary; optionally write the weekly table.
 
-    With policy events (the scenario's [[events]] and --event options), the summary also
+    With policy events (the scenario's events tables and --event options), the summary also
     gives, per event, the headline outcomes' means before and after it and, after a pulse,
     the weeks until each is back within its pre-event band.
     """

@@ -437,3 +437,13 @@ def test_event_marks_join_the_timelines_of_runs_and_fan_charts_draw_them():
     weekly = synthetic().assign(run_id="a")
     fig = fan_chart(quantiles_over_time(weekly, "y", {"a": ["a"]}), "y", events=marks)
     assert sorted(shape.x0 for shape in fig.layout.shapes) == [6, 12, 16]
+
+
+def test_a_kwadrant_carries_the_scenario_events_into_every_cell():
+    from experiments.kwadrant import kwadrant_design
+
+    sc = load_scenario("baseline").with_events([parse_event("20:pooled_funding=0.8")], weeks=30)
+    design = kwadrant_design([sc], reps=1, weeks=30, root_seed=1)
+    assert set(design.events) == {'[{"set": {"pooled_funding": 0.8}, "week": 20}]'}
+    plain = kwadrant_design([load_scenario("baseline")], reps=1, weeks=30, root_seed=1)
+    assert set(design.run_id).isdisjoint(plain.run_id) and set(plain.events) == {"[]"}
