@@ -44,3 +44,11 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+# The four training cases' 81-coat sweeps (3 replications of 52 weeks, as a live reveal
+# computes them), stored where `mpgsim dashboard` looks (./results): the workshop and the
+# room then reveal the best coat at once. Run it before a workshop; a rerun resumes.
+CASES := cases/jesse,cases/anna,cases/gokkende_vader,cases/straatangst_moeder
+.PHONY: cases
+cases: $(STAMP)
+	$(VENV)/bin/mpgsim sweep kwadrant --scenario $(CASES) --reps 3 --weeks 52 --out results/cases

@@ -1,25 +1,28 @@
-"""Plain computations behind the pages: replication bands, paired differences, coat scores.
+"""Plain computations behind the pages: the runs a page needs, bands, paired differences, scores.
 
-Nothing here knows about Dash, so every function is tested directly.
+Nothing here knows about Dash, so every function is tested directly. Runs are described as
+:class:`~dashboard.jobs.Task` lists for the job pool, which runs them in parallel; the
+functions here only plan them and read their results back from the run cache.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from dashboard.outcomes import BETTER, FIT_CRITERIA, tail_mean
+from dashboard.jobs import Task
+from dashboard.outcomes import FIT_CRITERIA, sign
 from dashboard.runs import Runner
-from dashboard.state import ScenarioState
-from experiments.config import load_scenario
+from dashboard.state import ScenarioState, default_state
+from experiments.kwadrant import paired_gaps
+from experiments.summary import tail_mean
 from sim.params import TYPES
 from sim.typology import LEVELS
 
 TYPE_COLUMNS = [f"{level}_type" for level in LEVELS]
-Tick = Callable[[int, int], None]
 
 
 def all_coats() -> list[dict[str, str]]:
@@ -38,6 +41,71 @@ def coat_id(coat: Mapping[str, str]) -> str:
 def coat_distance(a: Mapping[str, str], b: Mapping[str, str]) -> int:
     """Number of quadrants (0-4) in which two coats differ."""
     return sum(a[c] != b[c] for c in TYPE_COLUMNS)
+
+
+def task_of(state: ScenarioState, seed: int | None = None) -> Task:
+    """The run of ``state`` (with another seed when given)."""
+    overrides = tuple(sorted(state.overrides().items()))
+    return Task(state.mix, overrides, state.seed if seed is None else seed, state.weeks)
+
+
+def state_tasks(state: ScenarioState) -> list[Task]:
+    """The scenario and its reference: the mix untouched, same seed and length."""
+    reference = default_state(state.mix)
+    ref = Task(state.mix, (), state.seed, state.weeks)
+    mine = task_of(state)
+    return [mine] if state.overrides() == reference.overrides() else [mine, ref]
+
+
+def cached_keys(runner: Runner, state: ScenarioState) -> list[str] | None:
+    """The run keys of ``state`` and its reference when all are cached, else None."""
+    keys = [runner.key(task.scenario(), task.seed, task.weeks) for task in state_tasks(state)]
+    return keys if all(runner.has(k) for k in keys) else None
+
+
+def run_record(state: ScenarioState, keys: Sequence[str]) -> dict:
+    """What a page keeps about a finished run: its key, its reference's, mix, coat and seed."""
+    return {
+        "key": keys[0],
+        "ref": keys[1] if len(keys) > 1 else None,
+        "mix": state.mix,
+        "types": dict(state.types),
+        "seed": state.seed,
+    }
+
+
+def replication_tasks(states: Sequence[ScenarioState], reps: int) -> list[Task]:
+    """Each state with seeds ``seed .. seed+reps-1``, state by state."""
+    return [task_of(s, s.seed + r) for s in states for r in range(reps)]
+
+
+def coat_tasks(mix: str, reps: int, weeks: int, seed: int = 1) -> list[Task]:
+    """All 81 coats of ``mix``, ``reps`` seeds each; replication r of every coat shares a seed."""
+    return [
+        Task(mix, tuple(sorted(coat.items())), seed + r, weeks)
+        for coat in all_coats()
+        for r in range(reps)
+    ]
+
+
+def coat_runs(runner: Runner, tasks: Sequence[Task], keys: Sequence[str]) -> pd.DataFrame:
+    """One row per run of a coat sweep: the coat, ``replication`` and every tail mean."""
+    rows = []
+    first_seed = min(task.seed for task in tasks)
+    for task, key in zip(tasks, keys, strict=True):
+        table = runner.get(key)
+        if table is None:
+            return pd.DataFrame()
+        means = {c: tail_mean(table, c) for c in table.columns if c != "week"}
+        rows.append({**dict(task.overrides), "replication": task.seed - first_seed, **means})
+    return pd.DataFrame(rows)
+
+
+def coat_means(runs: pd.DataFrame) -> pd.DataFrame:
+    """Mean of every outcome per coat, with the replication count ``n``."""
+    grouped = runs.groupby(TYPE_COLUMNS)
+    numeric = [c for c in runs.select_dtypes("number").columns if c != "replication"]
+    return grouped[numeric].mean().join(grouped.size().rename("n")).reset_index()
 
 
 def replicate_stats(tables: Sequence[pd.DataFrame], outcome: str) -> pd.DataFrame:
@@ -66,89 +134,49 @@ def paired_diff(
     return replicate_stats(diffs, outcome)
 
 
-def fit_scores(coats: pd.DataFrame, criteria: Sequence[str] = FIT_CRITERIA) -> pd.DataFrame:
-    """Score each coat 0-100: per criterion min-max over the coats (best = 100), then averaged.
-
-    Criteria missing from the table are skipped; a criterion on which all coats are equal
-    counts 100 for everyone, so it cannot reorder them. Sorted best first, with ``rank``.
-    """
-    used = [c for c in criteria if c in coats.columns]
+def _criterion_scores(values: pd.DataFrame, bounds: pd.DataFrame, used: list[str]) -> pd.Series:
+    """Score 0-100 of each row: per criterion 0 (worst coat) to 100 (best coat), averaged."""
     parts = []
     for c in used:
-        v = coats[c].astype(float)
-        span = v.max() - v.min()
-        norm = (v - v.min()) / span if span > 0 else pd.Series(1.0, index=v.index)
-        parts.append(norm if BETTER.get(c, -1) > 0 else 1 - norm if span > 0 else norm)
+        low, high = bounds.loc["min", c], bounds.loc["max", c]
+        span = high - low
+        if span <= 0:
+            parts.append(pd.Series(1.0, index=values.index))
+            continue
+        norm = (values[c].astype(float) - low) / span
+        parts.append(norm if sign(c) > 0 else 1 - norm)
+    return 100 * sum(parts) / len(parts) if parts else pd.Series(0.0, index=values.index)
+
+
+def fit_scores(
+    coats: pd.DataFrame,
+    criteria: Sequence[str] = FIT_CRITERIA,
+    runs: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Score each coat 0-100 and rank them; with ``runs``, mark the coats tied with the best.
+
+    Per criterion the coats' means are set on a scale from 0 (worst coat) to 100 (best), and
+    the scores averaged. Criteria missing from the table, or without a better direction, are
+    skipped; a criterion on which all coats are equal counts 100 for everyone. With per-run
+    rows (``replication`` r of every coat shares its seed), each run gets the same score, and
+    a coat is *tied* with the best when its paired difference lies within the 95% interval.
+
+    Returns:
+        The coats best first, with ``score``, ``rank``, ``coat`` and (with runs) ``gap``,
+        ``gap_ci95`` and ``tied``.
+    """
+    used = [c for c in criteria if c in coats.columns and sign(c) != 0]
+    bounds = coats[used].agg(["min", "max"])
     out = coats.copy()
-    out["score"] = 100 * (sum(parts) / len(parts)) if parts else 0.0
+    out["score"] = _criterion_scores(coats, bounds, used)
     out["coat"] = [coat_id(r) for _, r in out.iterrows()]
     out = out.sort_values(["score", "coat"], ascending=[False, True]).reset_index(drop=True)
     out["rank"] = np.arange(1, len(out) + 1)
-    return out
-
-
-def run_state(runner: Runner, state: ScenarioState, tick: Tick | None = None, on_wait=None):
-    """Run a scenario and its reference (the mix untouched, same seed and length).
-
-    Returns:
-        ``(result, reference_key)``; the reference is skipped when it is the scenario itself.
-    """
-    scenario = state.scenario()
-    reference = load_scenario(state.mix)
-    same = runner.key(reference, state.seed, state.weeks) == runner.key(
-        scenario, state.seed, state.weeks
-    )
-    result = runner.run(scenario, state.seed, state.weeks, on_week=tick, on_wait=on_wait)
-    ref_key = None
-    if not same:
-        ref_key = runner.run(reference, state.seed, state.weeks).key
-    return result, ref_key
-
-
-def run_replications(
-    runner: Runner,
-    states: Sequence[ScenarioState],
-    reps: int,
-    tick: Tick | None = None,
-) -> list[list[str]]:
-    """Run each state with seeds ``seed .. seed+reps-1``; return the run keys per state."""
-    total, done, keys = len(states) * reps, 0, []
-    for state in states:
-        scenario = state.scenario()
-        row = []
-        for r in range(reps):
-            row.append(runner.run(scenario, state.seed + r, state.weeks).key)
-            done += 1
-            if tick:
-                tick(done, total)
-        keys.append(row)
-    return keys
-
-
-def coat_sweep(
-    runner: Runner,
-    mix: str,
-    reps: int,
-    weeks: int,
-    seed: int = 1,
-    tick: Tick | None = None,
-) -> pd.DataFrame:
-    """Tail means of every outcome for all 81 coats on ``mix`` (``reps`` seeds each), cached."""
-    name = f"coats:{mix}:{reps}:{weeks}:{seed}"
-    cached = runner.recall(name)
-    if cached is not None:
-        return cached
-    rows, coats = [], all_coats()
-    total = len(coats) * reps
-    for i, coat in enumerate(coats):
-        scenario = load_scenario(mix, coat)
-        means = []
-        for r in range(reps):
-            table = runner.run(scenario, seed + r, weeks).table
-            means.append({c: tail_mean(table, c) for c in table.columns if c != "week"})
-            if tick:
-                tick(i * reps + r + 1, total)
-        rows.append({**coat, **pd.DataFrame(means).mean().to_dict(), "n": reps})
-    out = pd.DataFrame(rows)
-    runner.remember(name, out)
+    if runs is not None and not runs.empty and "replication" in runs.columns:
+        per_run = runs.assign(score=_criterion_scores(runs, bounds, used))
+        gap, ci = paired_gaps(per_run, "score", out.iloc[0])
+        index = pd.MultiIndex.from_frame(out[TYPE_COLUMNS])
+        out["gap"] = gap.reindex(index).to_numpy()
+        out["gap_ci95"] = ci.reindex(index).to_numpy()
+        out["tied"] = (out["gap"].abs() <= out["gap_ci95"]).fillna(False) | (out["rank"] == 1)
     return out

@@ -1,4 +1,4 @@
-"""The app factory: pages, background-callback manager, result cache, security headers.
+"""The app factory: pages, job pool, rooms, result cache, security headers, 404s.
 
 ``create_app()`` builds a complete, independent app. Everything a test may want to swap is a
 parameter: the simulate function, the cache folder, the sweep folder and the number of
@@ -9,45 +9,35 @@ live in one process.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import dash
 import diskcache
 import flask
-from dash import Dash, DiskcacheManager, Input, Output, State, dcc, html
+from dash import Dash, Input, Output, State, dcc, html
 from flask_talisman import Talisman
 
-from dashboard.i18n import clean_lang
+from dashboard import components as ui
+from dashboard.context import EXTENSION, Context
+from dashboard.i18n import clean_lang, t
+from dashboard.jobs import JobPool
+from dashboard.rooms import Rooms
 from dashboard.runs import Runner, Simulate, default_simulate
 from experiments.version import model_version
 
-PAGES = ("scenario", "compare", "kwadrant", "sensitivity", "workshop", "about")
 MAX_REQUEST_BYTES = 256 * 1024
-
-
-@dataclass
-class Context:
-    """What the pages share: the runner, where stored results live, how long warm-up took."""
-
-    runner: Runner
-    manager: DiskcacheManager
-    sweep_dir: Path | None
-    warmup_seconds: float = 0.0
+#: Dash's own routes (scripts, callbacks, assets): never a page
+_INTERNAL = re.compile(r"^/(_dash-|_reload-hash|_favicon|assets/|health$)")
 
 
 def default_cache_dir() -> Path:
     """``$MPGSIM_CACHE_DIR``, else a folder under the system temp dir (never the repo)."""
     env = os.environ.get("MPGSIM_CACHE_DIR")
     return Path(env) if env else Path(tempfile.gettempdir()) / "mpgsim-dashboard-cache"
-
-
-def context() -> Context:
-    """The Context of the app serving the current request (for page layout functions)."""
-    return flask.current_app.extensions["mpgsim"]
 
 
 class _App(Dash):
@@ -79,17 +69,15 @@ def create_app(
     cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
     cache_dir.mkdir(parents=True, exist_ok=True)
     cache = diskcache.Cache(str(cache_dir), eviction_policy="least-recently-used", size_limit=2**30)
-    manager = DiskcacheManager(cache, expire=900)
     slots = slots or int(os.environ.get("MPGSIM_RUN_SLOTS", 0)) or (os.cpu_count() or 2)
     sweep = sweep_dir or os.environ.get("MPGSIM_SWEEP_DIR")
-    runner = Runner(cache, simulate or default_simulate, model_version(), slots)
-    ctx = Context(runner, manager, Path(sweep) if sweep else None)
+    runner = Runner(cache, simulate or default_simulate)
+    ctx = Context(runner, JobPool(runner, slots), Rooms(cache), Path(sweep) if sweep else None)
 
     app = _App(
         __name__,
         use_pages=True,
         pages_folder="",
-        background_callback_manager=manager,
         suppress_callback_exceptions=True,
         title="MPG V&O",
         update_title=None,
@@ -98,23 +86,44 @@ def create_app(
         compress=False,
     )
     server = app.server
-    server.extensions["mpgsim"] = ctx
+    server.extensions[EXTENSION] = ctx
     # Dash signs background-job handles with this key; it must be equal in every worker
     server.secret_key = os.environ.get("MPGSIM_SECRET_KEY") or secrets.token_hex(32)
     server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
 
-    from dashboard.pages import about, compare, kwadrant, scenario, sensitivity, workshop
+    from dashboard.pages import (
+        about,
+        compare,
+        kwadrant,
+        room,
+        scenario,
+        sensitivity,
+        workshop,
+    )
 
-    for order, module in enumerate((scenario, compare, kwadrant, sensitivity, workshop, about)):
+    modules = (scenario, compare, kwadrant, sensitivity, workshop, room, about)
+    for order, module in enumerate(modules):
         dash.register_page(
             module.__name__,
             path=module.PATH,
+            path_template=getattr(module, "PATH_TEMPLATE", None),
             name=module.NAME,
             title=module.TITLE,
             layout=module.layout,
             order=order,
         )
         module.register_callbacks(app, ctx)
+    for module in getattr(room, "EXTRA_PAGES", ()):
+        dash.register_page(
+            module["name"],
+            path=module["path"],
+            path_template=module.get("path_template"),
+            name=module["name"],
+            title=module["title"],
+            layout=module["layout"],
+            order=50,
+        )
+    dash.register_page("not_found_404", layout=not_found, path="/404")
     dash.register_page(
         "dashboard.pages.home",
         path="/",
@@ -143,6 +152,20 @@ def create_app(
     for error in (KeyError, TypeError, ValueError, IndexError, AttributeError):
         server.register_error_handler(error, bad_callback_request)
 
+    pages = [re.compile(_pattern(page)) for page in dash.page_registry.values()]
+
+    @server.before_request
+    def unknown_path():
+        # Dash answers every path with its single-page app; an address that is no page gets
+        # a real 404, in the reader's language, so links and crawlers see it too.
+        path = flask.request.path
+        if flask.request.method != "GET" or _INTERNAL.match(path):
+            return None
+        if any(p.match(path) for p in pages if p.pattern != "^/404$"):
+            return None
+        lang = clean_lang(flask.request.args.get("lang"))
+        return flask.Response(_not_found_html(lang), status=404, mimetype="text/html")
+
     @server.get("/health")
     def health():
         return {"status": "ok", "version": model_version()}
@@ -169,7 +192,44 @@ def create_app(
 
     if warm:
         started = time.perf_counter()
-        for module in (scenario, compare, kwadrant):
+        for module in (scenario, compare, kwadrant, workshop):
             module.warm_up(ctx)
         ctx.warmup_seconds = time.perf_counter() - started
     return app
+
+
+def _pattern(page: dict) -> str:
+    """A regular expression for a registered page's path (templates such as ``/r/<code>``)."""
+    template = page.get("path_template") or page["path"]
+    parts = re.split(r"<[^>]+>", template)
+    return "^" + "[^/]+".join(re.escape(p) for p in parts) + "/?$"
+
+
+def not_found(lang: str = "nl", **_query) -> html.Div:
+    """The page for an address that is not a page (in-app navigation)."""
+    lang = clean_lang(lang)
+    return ui.shell(
+        "none",
+        lang,
+        [
+            html.H1(t("notfound.title", lang), className="h2"),
+            html.P(t("notfound.text", lang)),
+            html.A(
+                t("notfound.home", lang), href="/scenario" + ("?lang=en" if lang == "en" else "")
+            ),
+        ],
+    )
+
+
+def _not_found_html(lang: str) -> str:
+    """A plain 404 page (served before Dash, so it needs no scripts)."""
+    home = "/scenario" + ("?lang=en" if lang == "en" else "")
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{t('notfound.title', lang)} · MPG V&amp;O</title>"
+        '<link rel="stylesheet" href="/assets/bootstrap.min.css"></head>'
+        f'<body><main class="container py-5"><h1>{t("notfound.title", lang)}</h1>'
+        f'<p>{t("notfound.text", lang)}</p><p><a href="{home}">{t("notfound.home", lang)}</a>'
+        "</p></main></body></html>"
+    )

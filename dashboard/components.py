@@ -7,13 +7,16 @@ a caption that says what it shows, plus an expandable table of the figures behin
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, dcc, html
+from dash import dcc, html
 
-from dashboard.i18n import LANGS, t
+from dashboard import figures
+from dashboard.i18n import LANGS, has, t
+from dashboard.numbers import number
 from dashboard.state import ScenarioState, mix_defaults
 from experiments.version import model_version
 from sim.params import PARAMETERS, TYPES
@@ -189,45 +192,122 @@ def type_picker(
     )
 
 
-def lever_input(id_: str, name: str, value, lang: str) -> html.Div:
-    """A number input for one policy lever with its unit, range and Dutch/English help."""
+def lever_slider(id_: str, name: str, value, reference, lang: str) -> html.Div:
+    """A labelled native slider for one lever, with its reference value marked.
+
+    A native ``<input type=range>`` works with keyboard and screen reader as it is; the
+    reference value is a ``<datalist>`` tick on the track and is named in the help line. The
+    value is sent after a short pause, so dragging does not start a run per pixel.
+    """
     p = PARAMETERS[name]
-    step = 1 if p.kind == "int" else _step(p.low, p.high)
     return html.Div(
         [
-            dbc.Label(
+            html.Div(
                 [
-                    t(f"param.{name}.label", lang),
-                    html.Span(f" ({p.unit})", className="text-body-secondary fw-normal"),
+                    dbc.Label(param_label(name, lang), html_for=id_, class_name="mb-0 small"),
+                    html.Output(
+                        lever_value(name, value, lang),
+                        id=f"{id_}-value",
+                        htmlFor=id_,
+                        className="small fw-semibold ms-auto text-nowrap",
+                    ),
                 ],
-                html_for=id_,
-                class_name="fw-semibold mb-1",
+                # a long label and a long value each keep their own line instead of overflowing
+                className="d-flex flex-wrap align-items-baseline column-gap-2",
             ),
             dbc.Input(
                 id=id_,
-                type="number",
+                type="range",
                 min=p.low,
                 max=p.high,
-                step=step,
+                step=lever_step(name),
                 value=value,
-                debounce=True,
-                inputmode="decimal",
+                list=f"{id_}-ref",
+                debounce=400,
+                class_name="form-range",
             ),
+            html.Datalist(html.Option(value=str(reference)), id=f"{id_}-ref"),
             help_text(
                 f"{id_}-help",
-                t(f"param.{name}.help", lang)
-                + " "
-                + t("common.typical_range", lang, low=f"{p.low:g}", high=f"{p.high:g}")
-                + ".",
+                t(
+                    "common.reference_value",
+                    lang,
+                    value=lever_value(name, reference, lang),
+                    low=lever_value(name, p.low, lang, bare=True),
+                    high=lever_value(name, p.high, lang),
+                ),
             ),
         ],
-        className="mb-3",
+        className="mb-2 lever",
+        title=param_help(name, lang),
     )
 
 
-def _step(low: float, high: float) -> float:
-    span = high - low
-    return 0.01 if span <= 1 else 0.1 if span <= 20 else 1
+def slider_number(value):
+    """A slider sends its value as text ("0.35"); anything else is checked as it is."""
+    if isinstance(value, str) and len(value) <= 32:
+        try:
+            number_ = float(value)
+        except ValueError:
+            return value
+        return int(number_) if number_.is_integer() else number_
+    return value
+
+
+def readout(name: str, raw, lang: str) -> str:
+    """The text beside a lever for a raw slider value ("–" for what no slider can send)."""
+    value = slider_number(raw)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "–"
+    # a crafted request may send 10**400 or NaN; those never reach the number formatting
+    if isinstance(value, float) and not math.isfinite(value):
+        return "–"
+    return lever_value(name, value, lang) if abs(value) < 1e12 else "–"
+
+
+def param_label(name: str, lang: str) -> str:
+    """A parameter's readable name (its declared name when the catalogs lack it)."""
+    key = f"param.{name}.label"
+    return t(key, lang) if has(key, "nl") else name.replace("_", " ")
+
+
+def param_help(name: str, lang: str) -> str:
+    """A parameter's help text: the catalog's, else the declared description (English)."""
+    key = f"param.{name}.help"
+    return t(key, lang) if has(key, "nl") else PARAMETERS[name].doc
+
+
+def param_unit(name: str, lang: str) -> str:
+    """A parameter's unit in the reader's language."""
+    unit = PARAMETERS[name].unit
+    return t(f"unit.{unit}", lang) if has(f"unit.{unit}", "nl") else unit
+
+
+def lever_step(name: str) -> float:
+    """Slider step: whole numbers for counts, else about a hundredth of the range."""
+    p = PARAMETERS[name]
+    if p.kind == "int":
+        return 1
+    return 10 ** math.floor(math.log10((p.high - p.low) / 100))
+
+
+def lever_value(name: str, value, lang: str, bare: bool = False) -> str:
+    """A lever value as text with its unit: "35%", "9 gezinnen per fte", "0,55".
+
+    ``bare`` leaves the unit off (the low end of a range whose high end names it).
+    """
+    p = PARAMETERS[name]
+    if value is None:
+        return "–"
+    if p.unit.startswith("share"):
+        pct = value * 100
+        text = number(pct, lang, 0 if abs(pct - round(pct)) < 0.05 else 1)
+        return text if bare else text + "%"
+    places = max(0, -round(math.log10(lever_step(name))))
+    text = number(value, lang, places)
+    if bare or p.unit in ("0-1", ""):  # a 0-1 scale needs no unit after every value
+        return text
+    return f"{text} {param_unit(name, lang)}"
 
 
 def csv_button(prefix: str, lang: str, md: int = 4) -> dbc.Col:
@@ -244,19 +324,33 @@ def csv_button(prefix: str, lang: str, md: int = 4) -> dbc.Col:
     )
 
 
-def progress(prefix: str, lang: str) -> html.Div:
-    """Run and Cancel buttons, an accessible progress bar and a live status line."""
+def run_box(
+    prefix: str,
+    lang: str,
+    run_label: str | None = None,
+    big: bool = False,
+    status: str | None = None,
+):
+    """Run and Cancel buttons, a progress bar and a live status line, in little space.
+
+    The job id and the poll timer travel with it; see :mod:`dashboard.progress`. ``status``
+    is the first status line (for a page that opens with its result already shown).
+    """
+    size = "lg" if big else "sm"
+    extra = " btn-xl" if big else ""
     return html.Div(
         [
+            dcc.Store(id=f"{prefix}-job"),
+            dcc.Interval(id=f"{prefix}-poll", interval=300, disabled=True),
             html.Div(
                 [
                     dbc.Button(
-                        t("common.run", lang),
+                        run_label or t("common.run", lang),
                         id=f"{prefix}-run",
                         n_clicks=0,
                         color="primary",
-                        size="lg",
-                        class_name="me-2",
+                        size=size,
+                        class_name="me-2" + extra,
                     ),
                     dbc.Button(
                         t("common.cancel", lang),
@@ -264,67 +358,29 @@ def progress(prefix: str, lang: str) -> html.Div:
                         n_clicks=0,
                         color="primary",
                         outline=True,
-                        size="lg",
+                        size=size,
                         disabled=True,
+                        class_name=extra.strip(),
+                    ),
+                    html.Progress(
+                        id=f"{prefix}-progress",
+                        value="100" if status else "0",
+                        max="100",
+                        className="flex-grow-1 ms-3 run-progress",
+                        **{"aria-label": t("common.progress", lang)},
                     ),
                 ],
-                className="mb-2",
+                className="d-flex align-items-center",
             ),
-            html.Progress(
-                id=f"{prefix}-progress",
-                value="0",
-                max="100",
-                className="w-100 run-progress",
-                **{"aria-label": t("common.progress", lang)},
+            html.Div(
+                html.Span(status or t("common.idle", lang), id=f"{prefix}-status"),
+                className="mt-1 " + ("fs-5" if big else "small"),
+                role="status",
+                **{"aria-live": "polite"},
             ),
-            status_line(prefix, t("common.idle", lang)),
         ],
         className="run-box",
     )
-
-
-def status_line(prefix: str, idle: str, class_name: str = "small mt-1") -> html.Div:
-    """A live status line: progress text while running, the outcome message afterwards.
-
-    Two spans because Dash resets progress outputs when a job ends: the progress text is a
-    progress output, the final message a normal output that stays.
-    """
-    return html.Div(
-        [
-            html.Span(id=f"{prefix}-progress-text"),
-            html.Span(idle, id=f"{prefix}-status"),
-        ],
-        className=class_name,
-        role="status",
-        **{"aria-live": "polite"},
-    )
-
-
-def background_options(
-    prefix: str, manager, cancel: bool = True, run_id: str | None = None, interval: int = 250
-) -> dict:
-    """Keyword arguments of a background callback with progress bar, status and Cancel."""
-    run_id = run_id or f"{prefix}-run"
-    running = [
-        (Output(run_id, "disabled"), True, False),
-        (Output(f"{prefix}-status", "className"), "d-none", ""),
-    ]
-    options = dict(
-        background=True,
-        manager=manager,
-        progress=[
-            Output(f"{prefix}-progress", "value"),
-            Output(f"{prefix}-progress-text", "children"),
-        ],
-        progress_default=["0", ""],
-        running=running,
-        interval=interval,
-        prevent_initial_call=True,
-    )
-    if cancel:
-        running.append((Output(f"{prefix}-cancel", "disabled"), False, True))
-        options["cancel"] = [Input(f"{prefix}-cancel", "n_clicks")]
-    return options
 
 
 def figure(
@@ -361,6 +417,35 @@ def figure(
             details,
         ],
         className="figure-card",
+    )
+
+
+def panel_figure(
+    id_prefix: str,
+    table: pd.DataFrame,
+    panel,
+    lang: str,
+    ref: pd.DataFrame | None = None,
+    big: bool = False,
+    numbers: pd.DataFrame | None = None,
+) -> html.Figure:
+    """One panel of weekly outcomes as a captioned figure with id ``{id_prefix}-{panel.id}``."""
+    fig, caption = figures.timeseries(table, panel, lang, ref, big=big)
+    title = t(f"panel.{panel.id}", lang)
+    return figure(f"{id_prefix}-{panel.id}", title, fig, caption, numbers, lang, big=big)
+
+
+def coat_card(title: str, body: list, colour: str) -> dbc.Col:
+    """A coat in a card with a coloured frame (the group's coat, the best one), half width."""
+    return dbc.Col(
+        dbc.Card(
+            dbc.CardBody([html.H3(title, className="h3"), *body]),
+            color=colour,
+            outline=True,
+            class_name="border-3 h-100",
+        ),
+        md=6,
+        class_name="mb-3",
     )
 
 

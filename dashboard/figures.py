@@ -16,16 +16,17 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.i18n import t
+from dashboard.numbers import separators
 from dashboard.outcomes import (
-    BETTER,
     RING_LEVELS,
-    SHARES,
     Panel,
     fmt,
     label,
     level_pressure,
     present,
     scale,
+    sign,
+    unit,
 )
 from sim.params import TYPES
 from sim.typology import LEVELS
@@ -39,8 +40,9 @@ FONT = {
 }
 
 
-def _base(fig: go.Figure, height: int = 320, big: bool = False) -> go.Figure:
+def _base(fig: go.Figure, height: int = 320, big: bool = False, lang: str = "nl") -> go.Figure:
     fig.update_layout(
+        separators=separators(lang),
         template="simple_white",
         height=height,
         font={**FONT, "size": 20 if big else 14},
@@ -91,7 +93,7 @@ def timeseries(
             go.Scatter(
                 x=table["week"],
                 y=y,
-                name=label(name, lang),
+                name=_legend(label(name, lang)),
                 mode="lines",
                 line={
                     "color": COLORS[i % len(COLORS)],
@@ -107,7 +109,7 @@ def timeseries(
                 go.Scatter(
                     x=ref["week"],
                     y=_smooth(ref, name) * scale(name),
-                    name=f"{label(name, lang)} ({t('common.reference', lang)})",
+                    name=_legend(f"{label(name, lang)} ({t('common.reference', lang)})"),
                     mode="lines",
                     line={"color": "#6c757d", "dash": "dot", "width": 1.5},
                     showlegend=i == 0,
@@ -127,17 +129,25 @@ def timeseries(
         )
     fig.update_xaxes(title_text=t("common.week", lang))
     fig.update_yaxes(
-        title_text=t(f"panel.axis.{panel.axis}", lang), rangemode="tozero", secondary_y=False
+        title_text=axis_title(t(f"panel.axis.{panel.axis}", lang), 16 if big else 22),
+        rangemode="tozero",
+        secondary_y=False,
     )
     if second:
+        # own round ticks: ticks synced to the left axis read 0,294 and 231,2
         fig.update_yaxes(
-            title_text=t(f"panel.axis.{panel.secondary_axis}", lang),
+            title_text=axis_title(t(f"panel.axis.{panel.secondary_axis}", lang), 16 if big else 22),
             rangemode="tozero",
             secondary_y=True,
             showgrid=False,
+            tickmode="auto",
+            nticks=6,
         )
-    _base(fig, 400 if big else 340, big)
-    fig.update_layout(margin={"b": 90 if big else 80})
+    _base(fig, 470 if big else 340, big, lang)
+    if big:  # projector type: the legend goes lower, clear of the axis title
+        fig.update_layout(margin={"b": 150}, legend={"y": -0.42})
+    else:
+        fig.update_layout(margin={"b": 80})
     items = ", ".join(f"{label(n, lang)} {fmt(n, table[n].iloc[-1], lang)}" for n in main + second)
     caption = t("panel.caption", lang, title=title, items=items)
     if ref is not None:
@@ -148,6 +158,19 @@ def timeseries(
         )
         caption += t("panel.caption_ref", lang, items=ref_items)
     return fig, caption
+
+
+def _legend(name: str) -> str:
+    """A legend entry in lines: one line wider than a narrow chart is cut off."""
+    return "<br>".join(textwrap.wrap(name, 34)) or name
+
+
+def axis_title(text: str, width: int = 22) -> str:
+    """An axis title in lines of at most ``width`` characters.
+
+    One rotated line longer than the plot is taller than the plot and gets cut off.
+    """
+    return "<br>".join(textwrap.wrap(text, width)) or text
 
 
 #: weekly counts turned into yearly rates jump from week to week; charts show a 4-week mean
@@ -238,7 +261,10 @@ def rings(
     up = t("rings.signals", lang)
     for name in ("signals_raised", "signals_to_government"):
         if name in table.columns:
-            up += f"<br>{label(name, lang)}: {fmt(name, table[name].iloc[-1], lang)}"
+            shown = unit(name, lang)
+            value = fmt(name, table[name].iloc[-1], lang)
+            name_lines = "<br>".join(textwrap.wrap(f"{label(name, lang)}:", 16))
+            up += f"<br>{name_lines}<br>{value} {shown}".rstrip()
     fig.add_annotation(
         x=-4.1,
         y=-3.2,
@@ -277,9 +303,10 @@ def rings(
         showarrow=False,
         font={**FONT, "size": 15 if big else 13},
     )
-    fig.add_annotation(
-        x=5.2,
+    fig.add_annotation(  # right of the arrow, never over it
+        x=4.35,
         y=0,
+        xanchor="left",
         text=up,
         showarrow=False,
         align="left",
@@ -287,7 +314,7 @@ def rings(
     )
     fig.update_xaxes(visible=False, range=[-5.0, 6.8], scaleanchor="y")
     fig.update_yaxes(visible=False, range=[-4.3, 4.3])
-    _base(fig, 460 if big else 420, big)
+    _base(fig, 640 if big else 420, big, lang)  # big type needs big rings to stay apart
     fig.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10}, hovermode=False)
     items = ", ".join(
         f"{t(f'level.{lv}', lang)} "
@@ -330,12 +357,14 @@ def bands(
     if diff:
         fig.add_hline(y=0, line={"color": "#343a40", "width": 1})
     title = label(outcome, lang)
-    unit = "%-pt" if diff and outcome in SHARES else ("%" if outcome in SHARES else "")
-    axis = f"{'Δ ' if diff else ''}{title}{f' ({unit})' if unit else ''}"
-    # a long outcome name on one rotated line is taller than the plot and gets cut off
-    fig.update_yaxes(title_text="<br>".join(textwrap.wrap(axis, 24)), automargin=True)
+    shown = unit(outcome, lang, diff)
+    # the card's title names the outcome; a long name leaves the axis to say what it counts
+    axis = f"{title} ({shown})" if shown and len(title) + len(shown) <= 36 else shown or title
+    if diff:
+        axis = f"{t('compare.diff_axis', lang)} ({axis})"
+    fig.update_yaxes(title_text=axis_title(axis), automargin=True)
     fig.update_xaxes(title_text=t("common.week", lang))
-    _base(fig, 340)
+    _base(fig, 340, lang=lang)
     items = ", ".join(
         f"{name} {_fmt_signed(outcome, _tail(s), lang, diff)}" for name, s in stats.items()
     )
@@ -348,8 +377,7 @@ def _tail(stats: pd.DataFrame) -> float:
 
 
 def _fmt_signed(outcome: str, value: float, lang: str, signed: bool) -> str:
-    text = fmt(outcome, value, lang)
-    return ("+" + text) if signed and value > 0 else text
+    return fmt(outcome, value, lang, diff=signed)
 
 
 def kwadrant(grid: pd.DataFrame, outcome: str, lang: str) -> tuple[go.Figure, str]:
@@ -374,22 +402,20 @@ def kwadrant(grid: pd.DataFrame, outcome: str, lang: str) -> tuple[go.Figure, st
     k = scale(outcome)
     lo, hi = grid["value"].min() * k, grid["value"].max() * k
     # blue is good and red is bad whichever way the outcome points
-    colorscale = "RdYlBu" if BETTER.get(outcome, -1) > 0 else "RdYlBu_r"
+    colorscale = "RdYlBu" if sign(outcome) > 0 else "RdYlBu_r"
     for row, climate in enumerate(TYPES, start=1):
         for col, region in enumerate(TYPES, start=1):
             sub = grid[(grid.region_type == region) & (grid.political_climate_type == climate)]
-            z, text, custom = [], [], []
+            z, text = [], []
             for org in TYPES:
-                zr, tr, cr = [], [], []
+                zr, tr = [], []
                 for prof in TYPES:
                     cell = sub[(sub.professional_type == prof) & (sub.organisation_type == org)]
                     v = float(cell["value"].iloc[0]) if len(cell) else math.nan
                     zr.append(v * k)
                     tr.append(fmt(outcome, v, lang))
-                    cr.append([prof, org, region, climate])
                 z.append(zr)
                 text.append(tr)
-                custom.append(cr)
             fig.add_trace(
                 go.Heatmap(
                     z=z,
@@ -397,7 +423,6 @@ def kwadrant(grid: pd.DataFrame, outcome: str, lang: str) -> tuple[go.Figure, st
                     y=short,
                     text=text,
                     texttemplate="%{text}",
-                    customdata=custom,
                     zmin=lo,
                     zmax=hi,
                     colorscale=colorscale,
@@ -420,7 +445,7 @@ def kwadrant(grid: pd.DataFrame, outcome: str, lang: str) -> tuple[go.Figure, st
             )
     fig.update_xaxes(title_text=t("level.professional", lang), row=3)
     fig.update_yaxes(title_text=t("level.organisation", lang), col=1)
-    _base(fig, 720)
+    _base(fig, 720, lang=lang)
     fig.update_layout(hovermode="closest", margin={"l": 110, "r": 150, "t": 50, "b": 70})
     best = grid.loc[grid["value"].idxmin()]
     worst = grid.loc[grid["value"].idxmax()]
@@ -434,6 +459,27 @@ def kwadrant(grid: pd.DataFrame, outcome: str, lang: str) -> tuple[go.Figure, st
         high_value=fmt(outcome, worst["value"], lang),
     )
     return fig, caption
+
+
+def kwadrant_cell(curve, x, y, lang: str) -> dict[str, str] | None:
+    """The coat of a cell of :func:`kwadrant`: from its trace number and its axis labels.
+
+    Trace ``3 * row + col`` is the map of climate ``row`` and region ``col`` (in TYPES order);
+    inside it, x names the professional's type and y the organisation's, as shown in ``lang``.
+    A click reports only these, so this is the one place that turns them back into a coat.
+    """
+    names = {t(f"type.{ty}", lang): ty for ty in TYPES}
+    if not (isinstance(curve, int) and 0 <= curve < len(TYPES) ** 2):
+        return None
+    if not (isinstance(x, str) and isinstance(y, str) and x in names and y in names):
+        return None
+    climate, region = divmod(curve, len(TYPES))
+    return {
+        "professional_type": names[x],
+        "organisation_type": names[y],
+        "region_type": TYPES[region],
+        "political_climate_type": TYPES[climate],
+    }
 
 
 def coat_text(row: Mapping[str, str], lang: str) -> str:
@@ -482,7 +528,9 @@ def sensitivity(table: pd.DataFrame, method: str, lang: str) -> tuple[go.Figure,
             )
         )
     fig.update_layout(barmode="group")
-    _base(fig, max(320, 36 * len(table) + 120))
+    fig.update_xaxes(title_text=t(f"sensitivity.axis.{method}", lang))
+    fig.update_yaxes(title_text=t("sensitivity.parameter", lang))
+    _base(fig, max(320, 36 * len(table) + 120), lang=lang)
     fig.update_layout(hovermode="closest", margin={"l": 220, "r": 20, "t": 20, "b": 60})
     top = table.sort_values(order, ascending=False).head(3)
     items = ", ".join(
@@ -495,7 +543,7 @@ def sensitivity(table: pd.DataFrame, method: str, lang: str) -> tuple[go.Figure,
 def _param_label(name: str, lang: str) -> str:
     key = f"param.{name}.label"
     text = t(key, lang)
-    return name if text == key else text
+    return name.replace("_", " ") if text == key else text
 
 
 def scores_bar(scores: pd.DataFrame, chosen: str, lang: str, top: int = 5) -> go.Figure:
@@ -517,7 +565,7 @@ def scores_bar(scores: pd.DataFrame, chosen: str, lang: str, top: int = 5) -> go
     )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(range=[0, 110], title_text="score")
-    _base(fig, 90 + 60 * len(best), big=True)
+    _base(fig, 90 + 60 * len(best), big=True, lang=lang)
     fig.update_layout(margin={"l": 20, "r": 20, "t": 10, "b": 60}, hovermode=False)
     fig.update_yaxes(automargin=True)
     return fig

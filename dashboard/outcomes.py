@@ -1,8 +1,9 @@
-"""What the dashboard knows about outcome columns: grouping, direction, scale and formatting.
+"""What the dashboard knows about outcome columns: labels, units, direction and formatting.
 
-The model's own declaration (``sim.measures.OUTCOMES``) gives units; this module adds what a
-chart needs. Every function works with whatever subset of columns a run table has, so a model
-that adds or drops a column never breaks a page.
+Direction (``better``), kind and unit come from the model's one declaration,
+``sim.measures.OUTCOMES``; nothing here repeats them. Every function works with whatever
+subset of columns a run table has, so a model that adds or drops an outcome never breaks a
+page: a new outcome shows with its declared English unit until the catalogs name it.
 """
 
 from __future__ import annotations
@@ -13,74 +14,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.i18n import has, t
+from dashboard.numbers import decimals_for, number
+from experiments.summary import tail_mean
+from experiments.tables import numeric_outcomes
 from sim.measures import HEADLINE as MODEL_HEADLINE
+from sim.measures import OUTCOMES
 
-#: outcomes that are shares (0-1) and shown as percentages
-SHARES = frozenset(
-    {
-        "stagnation_rate",
-        "stagnation_collaboration",
-        "stagnation_client",
-        "stagnation_offer",
-        "stagnation_overruling",
-        "share_drang",
-        "share_dwang",
-        "hv_prevalence",
-        "stress_prevalence",
-        "turnover_rate",
-        "trust_mean",
-        "recovered_share",
-        "returned_share",
-        "fit_score",
-        "procesregie_share",
-        "policy_load",
-        "pooled_funding_share",
-        "motivation_mean",
-        "methods_fit_share",
-        "in_view_share",
-        "child_risk_mean",
-        "stagnation_rate_centre",
-        "stagnation_rate_regio",
-        "procesregie_share_centre",
-        "procesregie_share_regio",
-    }
-)
-
-#: +1 when more is better for families, -1 when more is worse
-BETTER = {
-    "stagnation_rate": -1,
-    "stagnation_collaboration": -1,
-    "stagnation_client": -1,
-    "stagnation_offer": -1,
-    "stagnation_overruling": -1,
-    "incidents_per_family_year": -1,
-    "share_drang": -1,
-    "share_dwang": -1,
-    "caseload_mean": -1,
-    "caseload_max": -1,
-    "waitlist_length": -1,
-    "waiting_weeks_mean": -1,
-    "hv_prevalence": -1,
-    "stress_prevalence": -1,
-    "turnover_rate": -1,
-    "trust_mean": 1,
-    "recovered_share": 1,
-    "returned_share": -1,
-    "cost_per_household_year": -1,
-    "fit_score": 1,
-    "procesregie_share": 1,
-    "signals_raised": 1,
-    "signals_to_government": 1,
-    "policy_load": -1,
-    "pooled_funding_share": 1,
-    "caseload_ratio_mean": -1,
-    "priority_shifts": -1,
-    "motivation_mean": 1,
-    "methods_fit_share": 1,
-    "child_risk_mean": -1,
-    "intake_waitlist_length": -1,
-    "professionals_per_family": -1,
-}
+#: kinds shown times 100: shares as percentages, 0-1 scores as points out of 100
+PERCENT_KINDS = frozenset({"share", "score"})
 
 #: outcomes offered in pickers, in display order (filtered by what a table has)
 HEADLINE = tuple(
@@ -157,10 +98,61 @@ LEVEL_INDICATORS: Mapping[str, tuple[tuple[str, float], ...]] = {
 RING_LEVELS = ("family", "professional", "organisation", "government")
 
 
+def kind(name: str) -> str:
+    """The declared kind of an outcome ("level" for columns the model does not declare)."""
+    outcome = OUTCOMES.get(name)
+    return outcome.kind if outcome else "level"
+
+
+def sign(name: str) -> int:
+    """+1 when higher is better, -1 when lower is better, 0 when neither (or undeclared)."""
+    outcome = OUTCOMES.get(name)
+    return outcome.sign if outcome else 0
+
+
+def scale(name: str) -> float:
+    """Multiplier for display: shares become percentages, scores points out of 100."""
+    return 100.0 if kind(name) in PERCENT_KINDS else 1.0
+
+
 def label(name: str, lang: str) -> str:
     """Human label of an outcome column (the column name when no translation exists)."""
     key = f"outcome.{name}"
     return t(key, lang) if has(key, "nl") else name.replace("_", " ")
+
+
+def unit(name: str, lang: str, diff: bool = False) -> str:
+    """Unit as shown: "%" (a difference: "%-punt"), "van 100", "€", or the declared unit."""
+    k = kind(name)
+    if k in PERCENT_KINDS or k == "money":
+        return t(f"unit.{k}{'_diff' if diff else ''}", lang)
+    declared = OUTCOMES[name].unit if name in OUTCOMES else ""
+    key = f"unit.{declared}"
+    return t(key, lang) if declared and has(key, "nl") else declared
+
+
+def label_with_unit(name: str, lang: str, diff: bool = False) -> str:
+    """``Label (unit)``, for axis titles and table headers."""
+    shown = unit(name, lang, diff)
+    return f"{label(name, lang)} ({shown})" if shown else label(name, lang)
+
+
+def fmt(name: str, value: float | None, lang: str = "nl", diff: bool = False) -> str:
+    """One value of an outcome as text: "23,4%", "+1,2 %-punt", "€ 12.345", "8,25"."""
+    if value is None or pd.isna(value):
+        return "–"
+    k = kind(name)
+    if k == "share":
+        text = number(value * 100, lang, 1, signed=diff)
+        return f"{text} {t('unit.share_diff', lang)}" if diff else f"{text}%"
+    if k == "score":
+        text = number(value * 100, lang, 1, signed=diff)
+        return text if diff else f"{text} {t('unit.score_of', lang)}"
+    if k == "money":
+        return "€ " + number(value, lang, 0, signed=diff)
+    if k in ("count", "cumulative") and float(value).is_integer():
+        return number(value, lang, 0, signed=diff)  # 87 signals, not 87,0
+    return number(value, lang, decimals_for(value), signed=diff)
 
 
 def present(names: Iterable[str], table: pd.DataFrame | Iterable[str]) -> list[str]:
@@ -171,50 +163,16 @@ def present(names: Iterable[str], table: pd.DataFrame | Iterable[str]) -> list[s
 
 def outcome_columns(table: pd.DataFrame) -> list[str]:
     """Outcome columns of a run table: headline ones first, then any other numeric column."""
-    skip = {"week", "run_id", "seed", "replicate"}
-    numeric = [
-        c for c in table.columns if c not in skip and pd.api.types.is_numeric_dtype(table[c])
-    ]
+    numeric = [c for c in numeric_outcomes(table) if c != "week"]
     first = present(HEADLINE, numeric)
     return first + [c for c in numeric if c not in first]
-
-
-def scale(name: str) -> float:
-    """Multiplier for display: shares become percentages."""
-    return 100.0 if name in SHARES else 1.0
-
-
-def fmt(name: str, value: float, lang: str = "nl") -> str:
-    """Format one value of an outcome for text (percent, euro, or a plain number)."""
-    if value is None or pd.isna(value):
-        return "–"
-    dec = "," if lang == "nl" else "."
-    if name in SHARES:
-        text = f"{value * 100:.1f}%"
-    elif "cost" in name:
-        text = f"€ {value:,.0f}".replace(",", "_").replace("_", "." if lang == "nl" else ",")
-        return text
-    elif abs(value) >= 100:
-        text = f"{value:,.0f}".replace(",", "_").replace("_", "." if lang == "nl" else ",")
-        return text
-    else:
-        text = f"{value:.2f}"
-    return text.replace(".", dec)
-
-
-def tail_mean(table: pd.DataFrame, name: str, weeks: int = 52) -> float:
-    """Mean of ``name`` over the last ``weeks`` weeks (half the run when it is shorter)."""
-    if name not in table.columns or table.empty:
-        return float("nan")
-    n = min(weeks, max(1, len(table) // 2))
-    return float(table[name].iloc[-n:].mean())
 
 
 def level_pressure(table: pd.DataFrame) -> dict[str, float | None]:
     """Pressure (0-1) per ring level from the indicators present; None when none is present.
 
-    An indicator where more is better (trust, pooled funding, signals reaching government)
-    contributes ``1 - value/scale``, so every number reads as "how much pressure".
+    An indicator where more is better (trust, pooled funding) contributes ``1 - value/scale``,
+    so every number reads as "how much pressure".
     """
     out: dict[str, float | None] = {}
     for level in RING_LEVELS:
@@ -222,6 +180,6 @@ def level_pressure(table: pd.DataFrame) -> dict[str, float | None]:
         for name, top in LEVEL_INDICATORS[level]:
             if name in table.columns:
                 value = min(max(tail_mean(table, name) / top, 0.0), 1.0)
-                parts.append(1 - value if BETTER.get(name, -1) > 0 else value)
+                parts.append(1 - value if sign(name) > 0 else value)
         out[level] = sum(parts) / len(parts) if parts else None
     return out

@@ -23,19 +23,54 @@ from sim.errors import ConfigError
 from sim.params import PARAMETERS, TYPES
 from sim.typology import LEVELS
 
-#: the policy levers the Scenario page exposes, in display order
-LEVERS = (
-    "caseload_norm",
-    "procesregie_capacity_share",
-    "specialist_capacity_per_100_families",
+#: parameter group -> the level it acts on, in the order decisions travel (government first)
+LEVER_GROUPS = {
+    "climate": "government",
+    "region": "region",
+    "organisation": "organisation",
+    "professional": "professional",
+    "family": "family",
+}
+LEVER_LEVELS = tuple(LEVER_GROUPS.values())
+#: parameters that size the model: the family mix fixes them, so a click stays quick
+SIZING = frozenset({"n_regions", "families_per_region", "municipalities_per_region"})
+#: the policy levers shown first in each level (the rest sit under "more")
+KEY_LEVERS = (
     "pooled_funding",
     "information_sharing",
     "intervention_norm",
+    "procesregie_capacity_share",
+    "specialist_capacity_per_100_families",
+    "providers_per_problem",
+    "caseload_norm",
     "social_fte_per_100_families",
     "turnover_per_year",
     "vacancy_weeks",
-    "providers_per_problem",
 )
+
+
+def _levers() -> tuple[str, ...]:
+    """Every numeric parameter of a lever group, read from the declaration.
+
+    New parameters appear without code changes; groups that are not levers (typology, cost,
+    run settings, the model's mechanism coefficients) never do.
+    """
+    return tuple(
+        p.name
+        for p in PARAMETERS.values()
+        if p.group in LEVER_GROUPS and p.name not in SIZING and p.kind in ("int", "float")
+    )
+
+
+#: every lever the dashboard exposes, in declaration order
+LEVERS = _levers()
+
+
+def levers_of(level: str) -> list[str]:
+    """The levers acting on ``level``: key levers first, then the others."""
+    names = [n for n in LEVERS if LEVER_GROUPS[PARAMETERS[n].group] == level]
+    return sorted(names, key=lambda n: (n not in KEY_LEVERS, names.index(n)))
+
 
 #: short query-string names of the four quadrants (links stay readable)
 LEVEL_KEYS = {
@@ -191,24 +226,49 @@ def default_state(mix: str | None = None) -> ScenarioState:
 
 def from_query(query: Mapping[str, Any]) -> ScenarioState:
     """Restore a state from query-string values, ignoring anything not allowed."""
+    return read_query(query)[0]
+
+
+def read_query(query: Mapping[str, Any]) -> tuple[ScenarioState, list[str]]:
+    """Restore a state from query-string values; also name the fields that were ignored.
+
+    Returns:
+        The state, and the names of the fields whose values were not allowed (the page says
+        so, with what is allowed, instead of dropping them silently).
+    """
+    ignored: list[str] = []
+
+    def skip(field: str) -> None:
+        if field in query:
+            ignored.append(field)
+
     mix = query.get("mix")
-    mix = mix if mix in mixes() else default_mix()
+    if mix not in mixes():
+        skip("mix")
+        mix = default_mix()
     base = mix_defaults(mix)
     types = dict(base["types"])
     for level, key in LEVEL_KEYS.items():
         if query.get(key) in TYPES:
             types[level] = query[key]
+        else:
+            skip(key)
     levers = dict(base["levers"])
     for name in LEVERS:
         value = _parse_number(query.get(name))
-        if value is not None:
-            try:
-                levers[name] = PARAMETERS[name].check(value)
-            except ConfigError:
-                continue
-    seed = _parse_int(query.get("seed"), SEED_RANGE, base["seed"])
-    weeks = _parse_int(query.get("weeks"), WEEKS_RANGE, base["weeks"])
-    return validate_state(mix, types, levers, seed, weeks)
+        try:
+            levers[name] = PARAMETERS[name].check(value)
+        except ConfigError:
+            skip(name)
+    seed = _parse_int(query.get("seed"), SEED_RANGE, None)
+    weeks = _parse_int(query.get("weeks"), WEEKS_RANGE, None)
+    for field, value in (("seed", seed), ("weeks", weeks)):
+        if value is None:
+            skip(field)
+    state = validate_state(
+        mix, types, levers, base["seed"] if seed is None else seed, weeks or base["weeks"]
+    )
+    return state, ignored
 
 
 def _parse_number(raw: Any) -> float | int | None:
@@ -223,7 +283,7 @@ def _parse_number(raw: Any) -> float | int | None:
     return int(number) if number.is_integer() else number
 
 
-def _parse_int(raw: Any, bounds: tuple[int, int], default: int) -> int:
+def _parse_int(raw: Any, bounds: tuple[int, int], default: int | None) -> int | None:
     number = _parse_number(raw)
     if isinstance(number, int) and bounds[0] <= number <= bounds[1]:
         return number

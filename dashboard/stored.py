@@ -1,22 +1,26 @@
-"""Reading what the experiments store on disk: kwadrant sweeps and sensitivity indices.
+"""Reading what the experiments store holds: kwadrant sweeps and sensitivity indices.
 
-The store's layout is documented in ``experiments/store.py``; this module reads the Parquet
-files directly and defensively, so a half-written sweep, an older layout or a missing column
-gives an empty result (and the page an explanatory empty state), never an exception.
+Sweeps are read through the store's own API (:class:`experiments.store.Store`), never its
+folder layout, and defensively: a half-written sweep, a damaged file or a missing column gives
+an empty result (and the page an explanatory empty state), never an exception.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
+from experiments.store import Store
 from experiments.tables import numeric_outcomes
+from sim.errors import ConfigError
 from sim.typology import LEVELS
 
+LOG = logging.getLogger(__name__)
 TYPE_COLUMNS = [f"{level}_type" for level in LEVELS]
-SUMMARY_WEEKS = 52
 
 
 def _read_many(paths: list[Path]) -> pd.DataFrame:
@@ -25,12 +29,12 @@ def _read_many(paths: list[Path]) -> pd.DataFrame:
         try:
             frames.append(pd.read_parquet(path))
         except (OSError, ValueError):
-            continue  # a part being written or a foreign file: skip it, keep the rest
+            continue  # a table being written or a foreign file: skip it, keep the rest
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def _is_store(path: Path) -> bool:
-    return (path / "design.parquet").exists() or (path / "parts").is_dir()
+    return Store(path).design_path.exists()
 
 
 def find_stores(root: str | Path | None) -> list[Path]:
@@ -62,7 +66,8 @@ def sweep_runs(root: str | Path | None) -> pd.DataFrame:
 
 def _signature(store: Path) -> tuple:
     """What identifies a store's content: its files' names, sizes and times."""
-    files = [store / "design.parquet", *(store / "runs").glob("*"), *(store / "parts").glob("*")]
+    st = Store(store)
+    files = [st.design_path, *st.files("runs"), *st.files("parts")]
     return tuple((f.name, st.st_size, st.st_mtime_ns) for f in files if (st := _stat(f)))
 
 
@@ -75,31 +80,23 @@ def _stat(path: Path):
 
 @functools.lru_cache(maxsize=16)
 def _store_runs(root: Path, signature: tuple) -> pd.DataFrame:
-    """The runs of one store; cached on its signature, so a page load reads no unchanged file.
+    """The done runs of one store with their coat; cached on the store's signature.
 
-    Uses the per-run summaries (``runs/``) when present, else the weekly rows (``parts/``)
-    averaged over each run's last 52 weeks.
+    Returns an empty frame for a store that cannot be read (damaged or being rewritten).
     """
-    runs = _read_many(sorted((root / "runs").glob("*.parquet")))
-    if runs.empty:
-        weekly = _read_many(sorted((root / "parts").glob("*.parquet")))
-        if weekly.empty or not {"run_id", "week"} <= set(weekly.columns):
-            return pd.DataFrame()
-        weekly = weekly.sort_values(["run_id", "week"])
-        tail = weekly.groupby("run_id", sort=False).tail(SUMMARY_WEEKS)
-        keep = [c for c in tail.columns if c in TYPE_COLUMNS or c == "scenario"]
-        numeric = tail.select_dtypes("number").columns.difference(["week", "seed"])
-        runs = tail.groupby("run_id")[list(numeric)].mean().reset_index()
-        if keep:
-            runs = runs.merge(tail.groupby("run_id")[keep].first().reset_index(), on="run_id")
-    design = _read_many([root / "design.parquet"]) if (root / "design.parquet").exists() else None
-    if design is not None and "run_id" in design.columns:
-        extra = [c for c in [*TYPE_COLUMNS, "scenario"] if c in design.columns and c not in runs]
-        if extra:
-            runs = runs.merge(
-                design[["run_id", *extra]].drop_duplicates("run_id"), on="run_id", how="left"
-            )
-    if not set(TYPE_COLUMNS) <= set(runs.columns):
+    store = Store(root)
+    try:
+        runs = store.runs()
+        design = store.design()
+    except (ConfigError, duckdb.Error, OSError, ValueError) as exc:
+        LOG.warning("cannot read the results store %s: %s", root, exc)
+        return pd.DataFrame()
+    extra = [c for c in TYPE_COLUMNS if c in design.columns and c not in runs.columns]
+    if extra and "run_id" in design.columns:
+        runs = runs.merge(
+            design[["run_id", *extra]].drop_duplicates("run_id"), on="run_id", how="left"
+        )
+    if runs.empty or not set(TYPE_COLUMNS) <= set(runs.columns):
         return pd.DataFrame()
     return runs
 
@@ -119,8 +116,8 @@ def kwadrant_grid(runs: pd.DataFrame, outcome: str, mix: str | None = None) -> p
     return grid.rename(columns={"mean": "value", "count": "n"})
 
 
-def stored_coats(root: str | Path | None, mix: str, min_reps: int) -> pd.DataFrame:
-    """Every outcome's mean per coat for ``mix`` from the stored sweeps, with ``n``.
+def stored_coat_runs(root: str | Path | None, mix: str, min_reps: int) -> pd.DataFrame:
+    """The stored runs of all 81 coats for ``mix``: coat, ``replication`` and outcomes.
 
     Empty unless all 81 coats are stored with at least ``min_reps`` replications each, so a
     caller can fall back to computing the coats itself.
@@ -128,11 +125,11 @@ def stored_coats(root: str | Path | None, mix: str, min_reps: int) -> pd.DataFra
     runs = _for_mix(sweep_runs(root), mix)
     if runs.empty:
         return pd.DataFrame()
-    grouped = runs.groupby(TYPE_COLUMNS)
-    coats = grouped[numeric_outcomes(runs)].mean().join(grouped.size().rename("n")).reset_index()
-    if len(coats) < 81 or coats["n"].min() < min_reps:
+    counts = runs.groupby(TYPE_COLUMNS).size()
+    if len(counts) < 81 or counts.min() < min_reps:
         return pd.DataFrame()
-    return coats
+    keep = [*TYPE_COLUMNS, *(["replication"] if "replication" in runs else [])]
+    return runs[keep + [c for c in numeric_outcomes(runs) if c not in keep]]
 
 
 def _for_mix(runs: pd.DataFrame, mix: str | None) -> pd.DataFrame:

@@ -40,8 +40,23 @@ KINDS = ("range", "direction", "ordering")
 ROLES = ("verification", "calibration", "corroboration")
 #: Largest drift a year, as a share of the mean, of a series a pattern may be measured on.
 DRIFT_LIMIT = 0.05
-#: Drift is measured against the mean, but never against a mean below this (a share near zero).
-DRIFT_FLOOR = 0.02
+#: Drift is measured against the mean, but never against a mean below these floors (a share near
+#: zero, a wait of a few days): there a tiny wobble would read as a large relative drift.
+DRIFT_FLOOR = {
+    "share": 0.02,
+    "score": 0.02,
+    "level": 0.5,
+    "count": 1.0,
+    "rate": 0.1,
+    "weeks": 1.0,
+    "money": 1000.0,
+    "cumulative": 1.0,
+}
+
+
+def relative_drift(name: str, slope: float, mean: float) -> float:
+    """Drift a year as a share of the outcome's mean (see :data:`DRIFT_FLOOR`)."""
+    return slope / max(abs(mean), DRIFT_FLOOR[OUTCOMES[name].kind])
 
 
 @dataclass(frozen=True)
@@ -255,7 +270,7 @@ def _drift_of(p: Pattern, drifts, groups, wanted) -> float:
         i = wanted.index(v)
         for name in p.outcomes:
             slope = float(drifts[i][name].mean())
-            rel = slope / max(abs(float(groups[i][name].mean())), DRIFT_FLOOR)
+            rel = relative_drift(name, slope, float(groups[i][name].mean()))
             worst = rel if abs(rel) > abs(worst) else worst
     return worst
 
@@ -287,7 +302,7 @@ def drift_table(runs: pd.DataFrame, drift: pd.DataFrame, design: pd.DataFrame) -
             continue
         mean = float(levels[name].mean())
         slope, lo, hi = mean_ci(slopes[name].to_numpy())
-        share = slope / max(abs(mean), DRIFT_FLOOR)
+        share = relative_drift(name, slope, mean)
         rows.append(
             {
                 "outcome": name,

@@ -49,6 +49,7 @@ MEMBER_NOISE_SHARE = 0.5  # members differ around the family by half the familie
 RETURN_HORIZON_WEEKS = 104  # returns are counted within two years of closure (as CBS-VT2023)
 DRANG_CONTAINMENT = 0.5  # drang contains half of what dwang does: conditional, not enforced
 FAMILY_LOAD_SHAPE = 2.0  # Beta(2, 2): most families near the mix's load, few at the extremes
+BLOCKER_MIN = 0.05  # a blocker weighing less than this (about a week in the last few) did not block
 TRAIT_SD = 0.12  # families differ in trust, motivation and norm by about a tenth of the scale
 
 
@@ -491,7 +492,9 @@ class Families:
 
         A family queued at intake makes no progress either: it counts, with cause "no fitting
         offer" (waitlists, CCV2019 §2.1). For families in care the cause is the blocker that
-        weighed most over recent weeks: collaboration, the client, the offer, or overruling.
+        weighed most over recent weeks: collaboration, the client, the offer, or overruling;
+        a case that stalled while nothing blocked it stalled because the help fell short of what
+        its problems needed, which is the offer again.
         """
         p = self.model.params
         active, queued = self.active, self.queued
@@ -510,7 +513,10 @@ class Families:
         self.stall_weeks = np.where(reset, 0, self.stall_weeks + 1).astype(np.int16)
         newly = in_view & ~self.stagnated & (self.stall_weeks >= p.stagnation_weeks)
         self.cause[newly] = np.argmax(self.blockers[newly], axis=1) + 1
-        self.cause[newly & queued] = Cause.OFFER
+        # no blocker weighed: help reached the family but did not outweigh the drift of its
+        # problems - the offer fell short (queued families had no offer at all)
+        unblocked = self.blockers.max(axis=1) < BLOCKER_MIN
+        self.cause[newly & (queued | unblocked)] = Cause.OFFER
         self.stagnated = (self.stagnated | newly) & in_view & ~progress
         self.cause[~self.stagnated] = Cause.NONE
 

@@ -40,6 +40,13 @@ NORMS = {
     Sector.SAFETY: "safety_caseload_norm",
     Sector.COORDINATION: "regisseur_caseload",
 }
+#: The caseload each sector's professionals can carry without strain (for stress and
+#: hesitance): social workers the workable caseload; the others their norm, for want of a figure.
+WORKABLE = {
+    Sector.SOCIAL: "workable_caseload",
+    Sector.SAFETY: "safety_caseload_norm",
+    Sector.COORDINATION: "regisseur_caseload",
+}
 
 
 class MpgModel(mesa.Model):
@@ -167,11 +174,13 @@ class MpgModel(mesa.Model):
             slots = p.procesregie_capacity_share * p.families_per_region
             n_coord = round(slots / p.regisseur_caseload * reg.traits["base_capacity"])
             add(n_coord, Sector.COORDINATION, int(self.zvh_of[r]), r, p.regisseur_caseload)
+        sectors = np.array(sector, dtype=np.int8)
         self.workforce = Workforce(
-            np.array(sector, dtype=np.int8),
+            sectors,
             np.array(org, dtype=np.int32),
             np.array(region, dtype=np.int32),
             np.array(norm),
+            np.array([p[WORKABLE[Sector(s)]] for s in sectors], dtype=float),
         )
 
     def _hire_all(self) -> None:
@@ -260,6 +269,9 @@ class MpgModel(mesa.Model):
         for sector, name in NORMS.items():
             if new[name] != old[name]:
                 wf.norm[wf.sector == sector] = new[name]
+        for sector, name in WORKABLE.items():
+            if new[name] != old[name]:
+                wf.workable[wf.sector == sector] = new[name]
         if new.specialist_capacity_per_100_families != old.specialist_capacity_per_100_families:
             places = self._specialist_places()
             for org in self.specialists:

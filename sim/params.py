@@ -65,7 +65,7 @@ _DECLARATIONS: tuple[Parameter, ...] = (
     # --- run -------------------------------------------------------------------------------
     _p(
         "burn_in_weeks",
-        260,
+        364,
         "weeks",
         0,
         1040,
@@ -333,7 +333,8 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         0.5,
         "Share of households that leave the population each year (children grow up, families "
         "move), replaced by new households from the same mix.",
-        "free (NJi2017: the number of families is stable from year to year; a family is a 'multi-problem family' for about five years as children grow up and households change)",
+        "free (NJi2017: the number of families is stable from year to year; a family is a "
+        "'multi-problem family' for about five years as children grow up and households change)",
         group="family",
         free=True,
     ),
@@ -465,6 +466,17 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         "SigPub2022: 8-9 workable; Convenant2007: 15 children per FTE; FNV2022: ~18 in practice",
         group="professional",
         sensitivity=True,
+    ),
+    _p(
+        "workable_caseload",
+        8.5,
+        "families per FTE",
+        4.0,
+        20.0,
+        "Families a social-domain professional can carry without strain (stress and hesitance "
+        "grow with the caseload above it, whatever the formal norm).",
+        "SigPub2022: 8-9 families per FTE workable",
+        group="professional",
     ),
     _p(
         "safety_caseload_norm",

@@ -48,7 +48,14 @@ RESILIENCE_SD = 0.12  # and in how much load they carry before it stresses them
 class Workforce(Table):
     """One row per position: who works there, its state this week, what families feel of it."""
 
-    def __init__(self, sector: np.ndarray, org: np.ndarray, region: np.ndarray, norm: np.ndarray):
+    def __init__(
+        self,
+        sector: np.ndarray,
+        org: np.ndarray,
+        region: np.ndarray,
+        norm: np.ndarray,
+        workable: np.ndarray,
+    ):
         n = len(sector)
         columns = {name: (float, 0.0) for name in PROFESSIONAL_TRAITS}
         columns.update(
@@ -78,6 +85,9 @@ class Workforce(Table):
         )
         super().__init__(n, **columns)
         self.sector, self.org, self.region, self.norm = sector, org, region, norm.astype(float)
+        # what a professional can carry (stress, hesitance) is the workable caseload, not the
+        # formal norm: a higher norm lets teams take more families, it does not make them lighter
+        self.workable = workable.astype(float)
         self.frontline = sector != Sector.COORDINATION
         self.occupant: list = [None] * n
         self.left_this_week = 0
@@ -242,7 +252,7 @@ class Workforce(Table):
     def feel_pressure(self, model: MpgModel) -> None:
         """Update stress from load, the clash with the organisation, complexity and backing."""
         p, orgs, o = model.params, model.org_table, self.org
-        excess = np.maximum(0, self.caseload / self.norm - p.stress_load_free)
+        excess = np.maximum(0, self.caseload / self.workable - p.stress_load_free)
         target = p.stress_base + p.stress_load * excess + p.clash_po_stress * self.clash
         target += p.stress_complexity * self.complexity
         target += p.stress_overcompensation * self.overcompensation * excess
@@ -268,7 +278,7 @@ class Workforce(Table):
         score += p.hv_no_backing * (1 - orgs.backing[o])
         score += p.hv_privacy_fear * (1 - p.information_sharing)
         score += p.hv_no_follow_up * self.no_follow_up
-        score += p.hv_load * np.maximum(0.0, self.caseload / self.norm - 1.0)
+        score += p.hv_load * np.maximum(0.0, self.caseload / self.workable - 1.0)
         score += p.hv_stress * self.stress
         z = (score + self.tolerance - p.hv_threshold) / p.hv_slope
         self.hv = self.occupied / (1 + np.exp(-np.clip(z, -50, 50)))

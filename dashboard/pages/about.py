@@ -7,7 +7,7 @@ import pandas as pd
 from dash import html
 
 from dashboard import components as ui
-from dashboard.i18n import clean_lang, t
+from dashboard.i18n import clean_lang, has, t
 from sim.params import PARAMETERS
 
 PATH = "/uitleg"
@@ -20,21 +20,41 @@ def _list(key: str, lang: str) -> html.Ul:
 
 
 def parameter_table(lang: str) -> pd.DataFrame:
-    """Every declared parameter with default, unit, range and source (English docs)."""
+    """Every declared parameter with its readable name, default, unit, range and source."""
     rows = []
     for p in PARAMETERS.values():
-        allowed = p.allowed().removeprefix("allowed: ")
-        label = t(f"param.{p.name}.label", lang)
+        source = _source(p, lang)
         rows.append(
             {
-                t("sensitivity.parameter", lang): p.name if label.startswith("param.") else label,
-                "default": p.default,
-                t("common.unit", lang): p.unit,
-                "range": allowed,
-                "source": p.source + (" (free)" if p.free else ""),
+                t("sensitivity.parameter", lang): ui.param_label(p.name, lang),
+                t("about.default", lang): _value(p, p.default, lang),
+                t("about.unit", lang): ui.param_unit(p.name, lang),
+                t("about.range", lang): _range(p, lang),
+                t("about.source", lang): source,
             }
         )
     return pd.DataFrame(rows)
+
+
+def _source(p, lang: str) -> str:
+    """Where a value comes from; a free value says so in the reader's language."""
+    if not p.free:
+        return p.source
+    rest = p.source.removeprefix("free").strip(" ()")
+    return t("about.free", lang) + (f" ({rest})" if rest else "")
+
+
+def _value(p, value, lang: str) -> str:
+    """A parameter value as the reader writes it: a type name, or a Dutch/English number."""
+    if p.kind == "choice":
+        return t(f"type.{value}", lang) if has(f"type.{value}", "nl") else str(value)
+    return ui.lever_value(p.name, value, lang, bare=True)
+
+
+def _range(p, lang: str) -> str:
+    if p.kind == "choice":
+        return ", ".join(_value(p, c, lang) for c in p.choices)
+    return f"{_value(p, p.low, lang)}–{_value(p, p.high, lang)}"
 
 
 def layout(lang: str = "nl", **_query) -> html.Div:

@@ -7,25 +7,31 @@ per seed and show the effect of the scenario rather than the luck of the draw.
 from __future__ import annotations
 
 import dataclasses
-import uuid
 
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import components as ui
-from dashboard import figures
-from dashboard.analysis import paired_diff, replicate_stats, run_replications
+from dashboard import figures, progress
+from dashboard.analysis import paired_diff, replicate_stats, replication_tasks
+from dashboard.context import context
+from dashboard.export import csv_text, file_name, send
 from dashboard.i18n import clean_lang, t
+from dashboard.messages import explain
 from dashboard.outcomes import HEADLINE, label
 from dashboard.runs import is_key
 from dashboard.state import (
+    KEY_LEVERS,
     SEED_RANGE,
     ScenarioState,
     check_choice,
     check_int,
     from_query,
+    mix_defaults,
     mixes,
+    query_string,
+    to_query,
     validate_state,
 )
 from sim.errors import ConfigError
@@ -51,7 +57,7 @@ DEFAULT_B = {"b.prof": "innoverend"}
 def warm_up(ctx) -> None:
     """Run the default comparison now, so the page opens with its charts."""
     states = [slot_state(DEFAULT_B, s) for s in ("A", "B")]
-    run_replications(ctx.runner, states, DEFAULT_REPS)
+    ctx.jobs.wait(ctx.jobs.submit(replication_tasks(states, DEFAULT_REPS), watch=None))
 
 
 def slot_state(query: dict, slot: str) -> ScenarioState:
@@ -63,8 +69,6 @@ def slot_state(query: dict, slot: str) -> ScenarioState:
 
 def layout(lang: str = "nl", reps: str = str(DEFAULT_REPS), seed: str = "1", **query):
     """The Compare page; without a query it compares the baseline with one changed quadrant."""
-    from dashboard.app import context
-
     lang = clean_lang(lang)
     ctx = context()
     if not any(k[:2] in ("a.", "b.") for k in query):
@@ -88,8 +92,9 @@ def layout(lang: str = "nl", reps: str = str(DEFAULT_REPS), seed: str = "1", **q
         [
             ui.heading(t("compare.title", lang), t("compare.intro", lang)),
             dcc.Store(id=f"{P}-lang", data=lang),
-            dcc.Store(id=f"{P}-session", data=uuid.uuid4().hex),
             dcc.Store(id=f"{P}-result", data=result),
+            dcc.Store(id=f"{P}-query", data=page_query(states, used, reps_v, seed_v, lang)),
+            dcc.Store(id=f"{P}-url"),
             dcc.Interval(
                 id=f"{P}-autorun", interval=150, max_intervals=1, disabled=result is not None
             ),
@@ -97,7 +102,10 @@ def layout(lang: str = "nl", reps: str = str(DEFAULT_REPS), seed: str = "1", **q
             dbc.Row(
                 [
                     dbc.Col(
-                        _slot_card(s, states[s], s in used, lang), md=6, xl=3, class_name="mb-3"
+                        # two by two: four across cut the family mix names off
+                        _slot_card(s, states[s], s in used, lang),
+                        md=6,
+                        class_name="mb-3",
                     )
                     for s in SLOTS
                 ]
@@ -158,7 +166,13 @@ def layout(lang: str = "nl", reps: str = str(DEFAULT_REPS), seed: str = "1", **q
                             ),
                             dbc.Col(
                                 [
-                                    ui.progress(P, lang),
+                                    ui.run_box(P, lang, status=_status(result, used, lang)),
+                                    dbc.Button(
+                                        t("common.download_csv_nl", lang),
+                                        id=f"{P}-csv-nl",
+                                        color="link",
+                                        class_name="ps-0",
+                                    ),
                                     dbc.Button(
                                         t("common.download_csv", lang), id=f"{P}-csv", color="link"
                                     ),
@@ -174,14 +188,23 @@ def layout(lang: str = "nl", reps: str = str(DEFAULT_REPS), seed: str = "1", **q
             dbc.Alert(id=f"{P}-message", color="danger", is_open=False),
             html.Div(render(ctx, result, lang) if result else None, id=f"{P}-body"),
         ],
+        query=page_query(states, used, reps_v, seed_v, "nl"),
         wide=True,
     )
+
+
+def _status(result: dict | None, used: list[str], lang: str) -> str | None:
+    """The first status line when the page opens with its comparison already computed."""
+    if result is None:
+        return None
+    return t("common.done", lang, what=f"{', '.join(used)}, {t('common.from_cache', lang)}")
 
 
 def _slot_card(slot: str, state: ScenarioState, used: bool, lang: str) -> dbc.Card:
     p = f"{P}-{slot.lower()}"
     carried = ", ".join(
-        f"{t(f'param.{k}.label', lang)} = {v:g}" for k, v in state.changed_levers().items()
+        f"{ui.param_label(k, lang)} {ui.lever_value(k, v, lang)}"
+        for k, v in state.changed_levers().items()
     )
     return dbc.Card(
         dbc.CardBody(
@@ -212,6 +235,23 @@ def _slot_card(slot: str, state: ScenarioState, used: bool, lang: str) -> dbc.Ca
                     for lv in LEVELS
                 ],
                 dcc.Store(id=f"{p}-levers", data=dict(state.levers)),
+                html.Details(
+                    [
+                        html.Summary(t("compare.levers", lang)),
+                        *[
+                            ui.lever_slider(
+                                f"{p}-lever-{name}",
+                                name,
+                                dict(state.levers)[name],
+                                mix_defaults(state.mix)["levers"][name],
+                                lang,
+                            )
+                            for name in KEY_LEVERS
+                        ],
+                    ],
+                    open=bool(carried),
+                    className="mt-2",
+                ),
                 html.Small(
                     t("compare.carried", lang, items=carried), className="text-body-secondary"
                 )
@@ -232,23 +272,26 @@ def _slot_inputs() -> list[State]:
             State(f"{p}-mix", "value"),
             *[State(f"{p}-type-{lv}", "value") for lv in LEVELS],
             State(f"{p}-levers", "data"),
+            *[State(f"{p}-lever-{name}", "value") for name in KEY_LEVERS],
         ]
     return states
 
 
 def parse_slots(values: list, seed) -> tuple[list[str], list[ScenarioState]]:
     """Validate the slot values (use, mix, 4 types, levers per slot) into states."""
-    per = 3 + len(LEVELS)
+    per = 3 + len(LEVELS) + len(KEY_LEVERS)
     if len(values) != per * len(SLOTS):
         raise ConfigError("compare", len(values), "wrong number of values")
     seed = check_int("seed", seed, *SEED_RANGE)
     names, states = [], []
     for i, slot in enumerate(SLOTS):
-        use, mix, *types, levers = values[i * per : (i + 1) * per]
+        use, mix, *rest = values[i * per : (i + 1) * per]
+        types, levers, sliders = rest[: len(LEVELS)], rest[len(LEVELS)], rest[len(LEVELS) + 1 :]
         if slot not in ("A", "B") and use is not True:
             continue
         if not isinstance(levers, dict):
             raise ConfigError(f"{slot}.levers", "?", "must be a table")
+        levers = {**levers, **dict(zip(KEY_LEVERS, map(ui.slider_number, sliders), strict=True))}
         states.append(
             validate_state(mix, dict(zip(LEVELS, types, strict=True)), levers, seed, _weeks_of(mix))
         )
@@ -256,9 +299,19 @@ def parse_slots(values: list, seed) -> tuple[list[str], list[ScenarioState]]:
     return names, states
 
 
-def _weeks_of(mix) -> int:
-    from dashboard.state import mix_defaults
+def page_query(states: dict, used: list[str], reps: int, seed: int, lang: str) -> str:
+    """The address that restores the whole comparison (slots, levers, reps, seed, language)."""
+    items: dict[str, str] = {}
+    for slot in used:
+        items.update(to_query(states[slot], "nl", prefix=slot.lower() + "."))
+        items.pop(f"{slot.lower()}.seed", None)
+    items.update({"reps": str(reps), "seed": str(seed)})
+    if lang != "nl":
+        items["lang"] = lang
+    return query_string(items)
 
+
+def _weeks_of(mix) -> int:
     return mix_defaults(mix)["weeks"] if mix in mixes() else 104
 
 
@@ -320,26 +373,36 @@ def render(ctx, result: dict, lang: str):
 
 
 def csv_table(ctx, result: dict) -> pd.DataFrame:
-    """Mean and 10-90% band per scenario, outcome and week (what the charts show)."""
+    """Per outcome and week: each scenario's mean and 10-90% band, and B − A per other slot."""
+    names = [str(n)[:1] for n in result["names"]]
+    tables = {
+        n: [ctx.runner.get(k) for k in row] for n, row in zip(names, result["keys"], strict=True)
+    }
     frames = []
-    for name, row in zip(result["names"], result["keys"], strict=True):
-        tables = [ctx.runner.get(k) for k in row]
-        for outcome in result["outcomes"]:
-            s = replicate_stats(tables, outcome)
-            frames.append(s.assign(scenario=name, outcome=outcome, replications=len(tables)))
-    return pd.concat(frames, ignore_index=True)[
-        ["scenario", "outcome", "week", "mean", "lo", "hi", "replications"]
-    ]
+    for outcome in result["outcomes"]:
+        wide = None
+        for name in names:
+            stats = replicate_stats(tables[name], outcome).set_index("week")
+            stats.columns = [f"{name}_{c}" for c in stats.columns]
+            wide = stats if wide is None else wide.join(stats)
+        for name in names[1:]:
+            diff = paired_diff(tables[name], tables[names[0]], outcome).set_index("week")
+            diff.columns = [f"{name}-{names[0]}_{c}" for c in diff.columns]
+            wide = wide.join(diff)
+        frames.append(wide.reset_index().assign(outcome=outcome))
+    out = pd.concat(frames, ignore_index=True)
+    return out[["outcome", "week", *[c for c in out.columns if c not in ("outcome", "week")]]]
 
 
 def register_callbacks(app, ctx) -> None:
-    """Run the comparison in the background, render it, download it."""
+    """Run the comparison in the job pool, keep it in the address, render it, download it."""
 
     @app.callback(
-        Output(f"{P}-result", "data"),
+        Output(f"{P}-result", "data", allow_duplicate=True),
         Output(f"{P}-message", "children"),
         Output(f"{P}-message", "is_open"),
-        Output(f"{P}-status", "children"),
+        Output(f"{P}-query", "data"),
+        *progress.ui_outputs(P),
         Input(f"{P}-run", "n_clicks"),
         Input(f"{P}-autorun", "n_intervals"),
         *_slot_inputs(),
@@ -347,11 +410,11 @@ def register_callbacks(app, ctx) -> None:
         State(f"{P}-seed", "value"),
         State(f"{P}-outcomes", "value"),
         State(f"{P}-lang", "data"),
-        State(f"{P}-session", "data"),
-        **ui.background_options(P, ctx.manager, interval=300),
+        State(f"{P}-job", "data"),
+        prevent_initial_call=True,
     )
-    def run(set_progress, _n, _auto, *values):
-        *slots, reps, seed, outcomes, lang, _session = values
+    def start(_n, _auto, *values):
+        *slots, reps, seed, outcomes, lang, job = values
         lang = clean_lang(lang)
         try:
             names, states = parse_slots(slots, seed)
@@ -360,20 +423,49 @@ def register_callbacks(app, ctx) -> None:
                 raise ConfigError("outcomes", outcomes, "choose at least one outcome")
             outcomes = [check_choice("outcome", o, HEADLINE) for o in outcomes[: len(HEADLINE)]]
         except ConfigError as exc:
-            message = t("common.error", lang, message=str(exc))
-            return no_update, message, True, message
+            message = t("common.error", lang, message=explain(exc, lang))
+            return no_update, message, True, no_update, *progress.stopped(message)
+        query = page_query(dict(zip(names, states, strict=True)), names, reps, states[0].seed, lang)
+        ctx.jobs.cancel(job)
+        cached = cached_result(ctx, states, names, reps, outcomes)
+        if cached is not None:
+            done = t("common.done", lang, what=", ".join(names))
+            return cached, "", False, query, *progress.instant(done)
+        tasks = replication_tasks(states, reps)
+        meta = {"names": names, "reps": reps, "outcomes": outcomes}
+        new = ctx.jobs.submit(tasks, watch=None, meta=meta)
+        return no_update, "", False, query, *progress.started(new, lang)
 
-        def tick(done, total):
-            set_progress(
-                (
-                    str(int(100 * done / total)),
-                    t("common.progress_runs", lang, done=done, total=total),
-                )
-            )
+    def finish(status, lang):
+        names, reps = status.meta["names"], status.meta["reps"]
+        keys = [status.keys[i * reps : (i + 1) * reps] for i in range(len(names))]
+        result = {"keys": keys, "names": names, "outcomes": status.meta["outcomes"]}
+        return result, t("common.done", lang, what=", ".join(names))
 
-        keys = run_replications(ctx.runner, states, reps, tick=tick)
-        done = t("common.done", lang, what=", ".join(names))
-        return {"keys": keys, "names": names, "outcomes": outcomes}, "", False, done
+    progress.register(app, ctx, P, Output(f"{P}-result", "data"), finish)
+
+    for slot in SLOTS:  # the value beside each slider follows it
+        p = f"{P}-{slot.lower()}"
+
+        @app.callback(
+            [Output(f"{p}-lever-{name}-value", "children") for name in KEY_LEVERS],
+            [Input(f"{p}-lever-{name}", "value") for name in KEY_LEVERS],
+            State(f"{P}-lang", "data"),
+            prevent_initial_call=True,
+        )
+        def readouts(*values):
+            *raw, lang = values
+            return [
+                ui.readout(n, v, clean_lang(lang)) for n, v in zip(KEY_LEVERS, raw, strict=True)
+            ]
+
+    app.clientside_callback(
+        """function(q) { if (q) { window.history.replaceState(null, '', '/compare' + q); }
+            return q; }""",
+        Output(f"{P}-url", "data"),
+        Input(f"{P}-query", "data"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output(f"{P}-body", "children"),
@@ -389,15 +481,19 @@ def register_callbacks(app, ctx) -> None:
     @app.callback(
         Output(f"{P}-download", "data"),
         Input(f"{P}-csv", "n_clicks"),
+        Input(f"{P}-csv-nl", "n_clicks"),
         State(f"{P}-result", "data"),
+        State(f"{P}-query", "data"),
         prevent_initial_call=True,
     )
-    def download(_n, result):
+    def download(_n, _n_nl, result, query):
+        from dash import ctx as dash_ctx
+
         ok = (
             isinstance(result, dict)
             and isinstance(result.get("keys"), list)
             and all(
-                isinstance(r, list) and all(is_key(k) and ctx.runner.get(k) is not None for k in r)
+                isinstance(r, list) and all(is_key(k) and ctx.runner.has(k) for k in r)
                 for r in result["keys"]
             )
             and all(o in HEADLINE for o in result.get("outcomes") or ["?"])
@@ -406,4 +502,13 @@ def register_callbacks(app, ctx) -> None:
         )
         if not ok:
             return no_update
-        return dcc.send_data_frame(csv_table(ctx, result).to_csv, "mpgsim-compare.csv", index=False)
+        dutch = dash_ctx.triggered_id == f"{P}-csv-nl"
+        header = [
+            ("comparison", query if isinstance(query, str) else ""),
+            ("model", ctx.runner.version),
+        ]
+        names = "-".join(str(n)[:1] for n in result["names"])
+        text = csv_text(csv_table(ctx, result), header, dutch)
+        return send(
+            text, file_name("compare", names, f"{len(result['keys'][0])} reps", dutch=dutch)
+        )

@@ -15,11 +15,21 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import components as ui
-from dashboard import figures
-from dashboard.analysis import coat_sweep
+from dashboard import figures, progress
+from dashboard.analysis import (
+    all_coats,
+    coat_id,
+    coat_means,
+    coat_runs,
+    coat_tasks,
+    state_tasks,
+)
+from dashboard.context import context
+from dashboard.export import csv_text, file_name, send
 from dashboard.i18n import clean_lang, t
-from dashboard.outcomes import BETTER, HEADLINE, fmt, label
-from dashboard.state import LEVEL_KEYS, check_choice, default_mix, mixes
+from dashboard.messages import explain
+from dashboard.outcomes import HEADLINE, PANELS, fmt, label, sign
+from dashboard.state import LEVEL_KEYS, check_choice, default_mix, default_state, mixes
 from dashboard.stored import TYPE_COLUMNS, kwadrant_grid, sweep_runs
 from sim.errors import ConfigError
 from sim.params import TYPES
@@ -45,7 +55,7 @@ def grid_for(ctx, mix: str, outcome: str) -> tuple[pd.DataFrame, str]:
     if len(stored) == 81:
         return stored, "stored"
     live = ctx.runner.recall(_live_name(mix))
-    if live is not None and outcome in live.columns:
+    if live is not None and outcome in live.columns and len(live) == 81:
         return live[[*TYPE_COLUMNS, outcome, "n"]].rename(columns={outcome: "value"}), "live"
     return pd.DataFrame(), ""
 
@@ -70,8 +80,6 @@ def scenario_href(cell, mix: str, lang: str) -> str:
 
 def layout(lang: str = "nl", mix: str | None = None, outcome: str | None = None, **_q):
     """The Kwadrant page."""
-    from dashboard.app import context
-
     lang = clean_lang(lang)
     ctx = context()
     mix = mix if mix in mixes() else default_mix()
@@ -82,9 +90,8 @@ def layout(lang: str = "nl", mix: str | None = None, outcome: str | None = None,
         [
             ui.heading(t("kwadrant.title", lang), t("kwadrant.intro", lang)),
             dcc.Store(id=f"{P}-lang", data=lang),
-            dcc.Store(id=f"{P}-session", data=uuid.uuid4().hex),
             dcc.Store(id=f"{P}-computed"),
-            dcc.Location(id=f"{P}-nav", refresh=True),
+            dcc.Store(id=f"{P}-d-lang", data=lang),
             dcc.Download(id=f"{P}-download"),
             dbc.Row(
                 [
@@ -113,12 +120,31 @@ def layout(lang: str = "nl", mix: str | None = None, outcome: str | None = None,
             dbc.Card(
                 dbc.CardBody(
                     [
+                        html.H2(t("kwadrant.details", lang), className="h5"),
+                        html.P(t("kwadrant.details_help", lang), className="small"),
+                        ui.select(
+                            f"{P}-coat",
+                            t("kwadrant.coat_order", lang),
+                            coat_options(lang),
+                            coat_id(all_coats()[0]),
+                            size="sm",
+                        ),
+                        ui.run_box(f"{P}-d", lang, run_label=t("kwadrant.details_run", lang)),
+                        html.Div(id=f"{P}-detail"),
+                    ]
+                ),
+                class_name="mt-3",
+                id=f"{P}-detail-card",
+            ),
+            dbc.Card(
+                dbc.CardBody(
+                    [
                         html.H2(t("kwadrant.compute", lang), className="h6"),
                         html.P(
                             t("kwadrant.source_live", lang, reps=LIVE_REPS, weeks=LIVE_WEEKS),
                             className="small",
                         ),
-                        ui.progress(P, lang),
+                        ui.run_box(P, lang),
                     ]
                 ),
                 class_name="mt-3",
@@ -151,7 +177,7 @@ def body(ctx, mix: str, outcome: str, lang: str):
             class_name="py-2",
         )
     fig, caption = figures.kwadrant(grid, outcome, lang)
-    best = grid.sort_values("value", ascending=BETTER.get(outcome, -1) < 0).head(10)
+    best = grid.sort_values("value", ascending=sign(outcome) <= 0).head(10)
     rows = [
         html.Tr(
             [
@@ -169,7 +195,7 @@ def body(ctx, mix: str, outcome: str, lang: str):
                 html.Tr(
                     [
                         html.Th(t("kwadrant.rank", lang)),
-                        html.Th(t("kwadrant.coat", lang)),
+                        html.Th(t("kwadrant.coat_order", lang)),
                         html.Th(label(outcome, lang)),
                         html.Th(""),
                     ]
@@ -191,8 +217,72 @@ def body(ctx, mix: str, outcome: str, lang: str):
     )
 
 
+def coat_options(lang: str) -> list[tuple[str, str]]:
+    """The 81 coats as choices of the details picker: the keyboard's way to a cell."""
+    return [(coat_id(c), figures.coat_text(c, lang)) for c in all_coats()]
+
+
+def coat_of(value) -> dict[str, str] | None:
+    """The coat of a picker value such as ``vasthoudend|balancerend|...``, or None."""
+    if not isinstance(value, str) or value.count("|") != len(LEVELS) - 1:
+        return None
+    try:
+        types = [check_choice(lv, v, TYPES) for lv, v in zip(LEVELS, value.split("|"), strict=True)]
+    except ConfigError:
+        return None
+    return dict(zip(TYPE_COLUMNS, types, strict=True))
+
+
+def cell_of(click, lang: str) -> dict[str, str] | None:
+    """The coat of a clicked heatmap cell (from a possibly crafted ``clickData``), or None."""
+    try:
+        point = click["points"][0]
+        return figures.kwadrant_cell(point.get("curveNumber"), point.get("x"), point.get("y"), lang)
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return None
+
+
+def detail_view(ctx, mix: str, coat: dict, outcome: str, lang: str, keys: list[str]):
+    """One coat: where it ranks, whether it ties with the best, and its weeks over time."""
+    grid, source = grid_for(ctx, mix, outcome)
+    lines = [html.H3(figures.coat_text(coat, lang), className="h5", id=f"{P}-detail-coat")]
+    if not grid.empty:
+        ranked = grid.sort_values("value", ascending=sign(outcome) <= 0).reset_index(drop=True)
+        match = (ranked[TYPE_COLUMNS] == pd.Series(coat)).all(axis=1)
+        if match.any():
+            row = ranked[match].iloc[0]
+            rank = int(match.idxmax()) + 1
+            text = t(
+                "kwadrant.detail_rank", lang, rank=rank, value=fmt(outcome, row["value"], lang)
+            )
+            lines.append(html.P(text, id=f"{P}-detail-rank"))
+            if "tied" in row and pd.notna(row.get("tied")):
+                key = "kwadrant.detail_tied" if row["tied"] else "kwadrant.detail_not_tied"
+                lines.append(html.P(t(key, lang)))
+            if "p_best" in row and pd.notna(row.get("p_best")):
+                lines.append(
+                    html.P(t("kwadrant.p_best", lang, p=fmt("share_drang", row["p_best"], lang)))
+                )
+    table = ctx.runner.get(keys[0]) if keys else None
+    ref = ctx.runner.get(keys[1]) if len(keys) > 1 else None
+    if table is not None:
+        shown = (p for p in PANELS if p.id in ("stagnation", "escalation", "trust"))
+        cols = [dbc.Col(ui.panel_figure(f"{P}-detail", table, p, lang, ref), xl=4) for p in shown]
+        lines.append(dbc.Row(cols))
+    lines.append(html.A(t("common.open_scenario", lang), href=scenario_href(coat, mix, lang)))
+    return html.Div(lines)
+
+
+def _coat_state(mix: str, coat: dict):
+    base = default_state(mix)
+    types = {lv: coat[f"{lv}_type"] for lv in LEVELS}
+    from dashboard.state import validate_state
+
+    return validate_state(mix, types, dict(base.levers), base.seed, base.weeks)
+
+
 def register_callbacks(app, ctx) -> None:
-    """Redraw, compute live, open a clicked cell, download."""
+    """Redraw, compute live, open a clicked cell's details, download."""
 
     @app.callback(
         Output(f"{P}-body", "children"),
@@ -208,54 +298,81 @@ def register_callbacks(app, ctx) -> None:
             mix = check_choice("mix", mix, mixes())
             outcome = check_choice("outcome", outcome, HEADLINE)
         except ConfigError as exc:
-            return dbc.Alert(t("common.error", lang, message=str(exc)), color="danger")
+            return dbc.Alert(t("common.error", lang, message=explain(exc, lang)), color="danger")
         return body(ctx, mix, outcome, lang)
 
     @app.callback(
-        Output(f"{P}-computed", "data"),
-        Output(f"{P}-status", "children"),
+        Output(f"{P}-computed", "data", allow_duplicate=True),
+        *progress.ui_outputs(P),
         Input(f"{P}-run", "n_clicks"),
-        State(f"{P}-mix", "value"),
-        State(f"{P}-lang", "data"),
-        State(f"{P}-session", "data"),
-        **ui.background_options(P, ctx.manager, interval=400),
-    )
-    def compute(set_progress, _n, mix, lang, _session):
-        lang = clean_lang(lang)
-        try:
-            mix = check_choice("mix", mix, mixes())
-        except ConfigError as exc:
-            return no_update, t("common.error", lang, message=str(exc))
-
-        def tick(done, total):
-            set_progress(
-                (
-                    str(int(100 * done / total)),
-                    t("common.progress_runs", lang, done=done, total=total),
-                )
-            )
-
-        coat_sweep(ctx.runner, mix, LIVE_REPS, LIVE_WEEKS, tick=tick)
-        return uuid.uuid4().hex, t("common.done", lang, what=ui.mix_label(mix, lang))
-
-    @app.callback(
-        Output(f"{P}-nav", "href"),
-        Input(f"{P}-graph", "clickData"),
         State(f"{P}-mix", "value"),
         State(f"{P}-lang", "data"),
         prevent_initial_call=True,
     )
-    def open_cell(click, mix, lang):
+    def compute(_n, mix, lang):
+        lang = clean_lang(lang)
         try:
-            point = click["points"][0]["customdata"]
-            cell = {
-                f"{lv}_type": check_choice(lv, v, TYPES)
-                for lv, v in zip(LEVELS, point, strict=True)
-            }
             mix = check_choice("mix", mix, mixes())
-        except (ConfigError, KeyError, IndexError, TypeError, ValueError):
-            return no_update
-        return scenario_href(cell, mix, clean_lang(lang))
+        except ConfigError as exc:
+            return no_update, *progress.stopped(t("common.error", lang, message=explain(exc, lang)))
+        tasks = coat_tasks(mix, LIVE_REPS, LIVE_WEEKS)
+        job = ctx.jobs.submit(tasks, watch=None, meta={"mix": mix})
+        return no_update, *progress.started(job, lang)
+
+    def finish(status, lang):
+        mix = status.meta.get("mix")
+        if mix not in mixes():
+            return no_update, t("common.expired", lang)
+        runs = coat_runs(ctx.runner, coat_tasks(mix, LIVE_REPS, LIVE_WEEKS), status.keys)
+        ctx.runner.remember(_live_name(mix), coat_means(runs))
+        return uuid.uuid4().hex, t("common.done", lang, what=ui.mix_label(mix, lang))
+
+    progress.register(app, ctx, P, Output(f"{P}-computed", "data"), finish)
+
+    @app.callback(
+        Output(f"{P}-detail", "children", allow_duplicate=True),
+        Output(f"{P}-coat", "value"),
+        *progress.ui_outputs(f"{P}-d"),
+        Input(f"{P}-graph", "clickData"),
+        Input(f"{P}-d-run", "n_clicks"),
+        State(f"{P}-coat", "value"),
+        State(f"{P}-mix", "value"),
+        State(f"{P}-outcome", "value"),
+        State(f"{P}-lang", "data"),
+        prevent_initial_call=True,
+    )
+    def open_cell(click, _n, picked, mix, outcome, lang):
+        # a click on a cell picks that coat; the Details button opens the picked coat
+        from dash import ctx as dash_ctx
+
+        lang = clean_lang(lang)
+        clicked = dash_ctx.triggered_id == f"{P}-graph"
+        coat = cell_of(click, lang) if clicked else coat_of(picked)
+        if coat is None or mix not in mixes() or outcome not in HEADLINE:
+            return no_update, no_update, *progress.stopped(t("kwadrant.no_cell", lang))
+        return details(coat, mix, outcome, lang)
+
+    def details(coat, mix, outcome, lang):
+        state = _coat_state(mix, coat)
+        tasks = state_tasks(state)
+        keys = [ctx.runner.key(task.scenario(), task.seed, task.weeks) for task in tasks]
+        picked = coat_id(coat)
+        if all(ctx.runner.has(k) for k in keys):
+            view = detail_view(ctx, mix, coat, outcome, lang, keys)
+            done = t("common.done", lang, what=figures.coat_text(coat, lang))
+            return view, picked, *progress.instant(done)
+        meta = {"mix": mix, "coat": coat, "outcome": outcome}
+        job = ctx.jobs.submit(tasks, meta=meta)
+        return detail_view(ctx, mix, coat, outcome, lang, []), picked, *progress.started(job, lang)
+
+    def finish_detail(status, lang):
+        meta = status.meta
+        view = detail_view(ctx, meta["mix"], meta["coat"], meta["outcome"], lang, status.keys)
+        return view, t("common.done", lang, what=figures.coat_text(meta["coat"], lang))
+
+    progress.register(
+        app, ctx, f"{P}-d", Output(f"{P}-detail", "children"), finish_detail, lang_id=f"{P}-lang"
+    )
 
     @app.callback(
         Output(f"{P}-download", "data"),
@@ -267,8 +384,11 @@ def register_callbacks(app, ctx) -> None:
     def download(_n, mix, outcome):
         if mix not in mixes() or outcome not in HEADLINE:
             return no_update
-        grid, _source = grid_for(ctx, mix, outcome)
+        grid, source = grid_for(ctx, mix, outcome)
         if grid.empty:
             return no_update
         out = grid.rename(columns={"value": outcome})
-        return dcc.send_data_frame(out.to_csv, f"mpgsim-kwadrant-{outcome}.csv", index=False)
+        header = [("mix", mix), ("outcome", outcome), ("source", source)]
+        return send(
+            csv_text(out, header, dutch=True), file_name("kwadrant", mix, outcome, dutch=True)
+        )

@@ -1,13 +1,13 @@
-"""Scenario page: choose the coat, the family mix and the levers; run; see every level.
+"""Scenario page: the coat, the family mix and the levers beside the charts they move.
 
-The layout renders cached results directly (the default scenario is computed at start-up), so
-the first page shows results without waiting for a callback. A scenario that is not cached is
-run by a background callback with a progress bar and a Cancel button.
+The layout renders cached results directly (the default scenarios are computed at start-up),
+so the first page shows results without waiting for a callback. When a control changes, the
+charts are marked out of date at once and the scenario runs again after a short pause:
+cached runs come back instantly, new ones in the job pool with progress and Cancel.
 """
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import dash_bootstrap_components as dbc
@@ -15,24 +15,34 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import components as ui
-from dashboard import figures
-from dashboard.analysis import run_state
+from dashboard import figures, progress
+from dashboard.analysis import cached_keys, run_record, state_tasks
+from dashboard.context import context
+from dashboard.export import csv_text, file_name, send
 from dashboard.i18n import LANGS, clean_lang, t
-from dashboard.outcomes import PANELS, fmt, label, present, tail_mean
+from dashboard.messages import explain, ignored_notice
+from dashboard.numbers import number
+from dashboard.outcomes import PANELS, fmt, label, present
 from dashboard.runs import is_key
 from dashboard.state import (
+    KEY_LEVERS,
+    LEVER_LEVELS,
     LEVERS,
     WEEKS_RANGE,
     ScenarioState,
+    coat_label,
     default_state,
-    from_query,
+    levers_of,
     mix_defaults,
     mixes,
     query_string,
+    read_query,
     to_query,
     validate_state,
 )
+from experiments.summary import tail_mean
 from sim.errors import ConfigError
+from sim.params import PARAMETERS
 from sim.typology import LEVELS
 
 PATH = "/scenario"
@@ -43,15 +53,22 @@ P = "sc"
 TYPE_IDS = [f"{P}-type-{level}" for level in LEVELS]
 LEVER_IDS = [f"{P}-lever-{name}" for name in LEVERS]
 CONTROLS = [f"{P}-mix", *TYPE_IDS, *LEVER_IDS, f"{P}-seed", f"{P}-weeks"]
+#: the level a coat's quadrant acts on, as the levers are grouped
+TYPE_LEVEL = {
+    "government": "political_climate",
+    "region": "region",
+    "organisation": "organisation",
+    "professional": "professional",
+}
 
 
 def warm_up(ctx) -> None:
     """Run every mix's default scenario now, so opening a page never waits for the model."""
-    for mix in mixes():
-        run_state(ctx.runner, default_state(mix))
-    for lang in LANGS:  # build the first page's figures once, in both languages
-        state = default_state()
-        render_results(ctx, _cached_result(ctx, state), lang)
+    tasks = [task for mix in mixes() for task in state_tasks(default_state(mix))]
+    ctx.jobs.wait(ctx.jobs.submit(tasks, watch=None))
+    record = cached_result(ctx, default_state())
+    for lang in LANGS if record else ():  # build the first page's figures once, in both
+        render_results(ctx, record, lang)
 
 
 def state_from_values(values: list) -> ScenarioState:
@@ -61,29 +78,43 @@ def state_from_values(values: list) -> ScenarioState:
     mix, rest = values[0], values[1:]
     types = dict(zip(LEVELS, rest[: len(LEVELS)], strict=True))
     levers = dict(zip(LEVERS, rest[len(LEVELS) : len(LEVELS) + len(LEVERS)], strict=True))
+    levers = {k: ui.slider_number(v) for k, v in levers.items()}
     seed, weeks = rest[-2:]
     return validate_state(mix, types, levers, seed, weeks)
 
 
+def state_id(state: ScenarioState) -> str:
+    """What identifies a state regardless of language (to tell whether charts are current)."""
+    return query_string(to_query(state, "nl"))
+
+
 def layout(lang: str = "nl", **query) -> html.Div:
     """The Scenario page, restored from the query string."""
-    from dashboard.app import context
-
     lang = clean_lang(lang)
-    state = from_query(query)
+    state, ignored = read_query(query)
     ctx = context()
-    result = _cached_result(ctx, state)
+    result = cached_result(ctx, state)
     link = query_string(to_query(state, lang))
     results = render_results(ctx, result, lang) if result else _empty_results(lang)
     return ui.shell(
         "scenario",
         lang,
         [
-            ui.heading(t("scenario.title", lang), t("scenario.intro", lang)),
+            html.H1(t("scenario.title", lang), className="h3 mb-1"),
+            html.P(t("scenario.intro", lang), className="text-body-secondary mb-3"),
+            dbc.Alert(
+                ignored_notice(ignored, lang),
+                color="warning",
+                id=f"{P}-notice",
+                class_name="py-2",
+            )
+            if ignored
+            else None,
             dcc.Store(id=f"{P}-session", data=uuid.uuid4().hex),
             dcc.Store(id=f"{P}-lang", data=lang),
             dcc.Store(id=f"{P}-result", data=result),
             dcc.Store(id=f"{P}-query", data=link),
+            dcc.Store(id=f"{P}-state", data=state_id(state)),
             dcc.Store(id=f"{P}-url-done"),
             dcc.Interval(
                 id=f"{P}-autorun", interval=150, max_intervals=1, disabled=result is not None
@@ -91,13 +122,25 @@ def layout(lang: str = "nl", **query) -> html.Div:
             dcc.Download(id=f"{P}-download"),
             dbc.Row(
                 [
-                    dbc.Col(_controls(state, lang, link), lg=4, xl=3, class_name="controls-col"),
+                    dbc.Col(
+                        _controls(state, lang, link, _status(result, lang)),
+                        lg=4,
+                        xl=3,
+                        class_name="controls-col",
+                    ),
                     dbc.Col(
                         [
                             dbc.Alert(
                                 id=f"{P}-message", color="danger", is_open=False, class_name="mb-3"
                             ),
-                            html.Div(results, id=f"{P}-results"),
+                            dbc.Alert(
+                                t("scenario.stale", lang),
+                                id=f"{P}-stale",
+                                color="warning",
+                                class_name="py-2 stale-note",
+                                is_open=False,
+                            ),
+                            html.Div(results, id=f"{P}-results", className="results"),
                         ],
                         lg=8,
                         xl=9,
@@ -110,171 +153,164 @@ def layout(lang: str = "nl", **query) -> html.Div:
     )
 
 
-def _controls(state: ScenarioState, lang: str, link: str) -> html.Div:
+def _status(result: dict | None, lang: str) -> str | None:
+    """The first status line: what the shown charts are, when the page opens with them."""
+    if result is None:
+        return None
+    how = t("common.from_cache", lang)
+    return t("common.done", lang, what=f"{result['summary'][lang]}, {how}")
+
+
+def _controls(state: ScenarioState, lang: str, link: str, status: str | None) -> html.Div:
     types = dict(state.types)
     levers = dict(state.levers)
-    mix_options = [(m, ui.mix_label(m, lang)) for m in mixes()]
+    reference = mix_defaults(state.mix)["levers"]
+    sections = []
+    for level in LEVER_LEVELS:
+        names = levers_of(level)
+        key = [n for n in names if n in KEY_LEVERS]
+        more = [n for n in names if n not in KEY_LEVERS]
+        sliders = {
+            n: ui.lever_slider(f"{P}-lever-{n}", n, levers[n], reference[n], lang) for n in names
+        }
+        body = []
+        if level in TYPE_LEVEL:
+            quadrant = TYPE_LEVEL[level]
+            body.append(ui.type_picker(f"{P}-type-{quadrant}", quadrant, types[quadrant], lang))
+        body += [sliders[n] for n in key]
+        if more:
+            body.append(
+                html.Details(
+                    [
+                        html.Summary(t("scenario.more_levers", lang, n=len(more))),
+                        html.Div([sliders[n] for n in more], className="pt-2"),
+                    ],
+                    open=not key,
+                )
+            )
+        sections.append(
+            dbc.AccordionItem(body, title=t(f"lever_level.{level}", lang), item_id=level)
+        )
     return html.Div(
         [
             dbc.Card(
                 dbc.CardBody(
-                    [
-                        ui.progress(P, lang),
-                        html.Hr(),
-                        dbc.Row(
-                            [
-                                dbc.Col(
-                                    html.Div(
-                                        [
-                                            dbc.Label(
-                                                t("common.seed", lang),
-                                                html_for=f"{P}-seed",
-                                                class_name="fw-semibold",
-                                            ),
-                                            dbc.Input(
-                                                id=f"{P}-seed",
-                                                type="number",
-                                                min=0,
-                                                step=1,
-                                                value=state.seed,
-                                                debounce=True,
-                                            ),
-                                            ui.help_text(
-                                                f"{P}-seed-help", t("common.seed_help", lang)
-                                            ),
-                                        ]
-                                    ),
-                                    width=6,
-                                ),
-                                dbc.Col(
-                                    html.Div(
-                                        [
-                                            dbc.Label(
-                                                t("common.weeks", lang),
-                                                html_for=f"{P}-weeks",
-                                                class_name="fw-semibold",
-                                            ),
-                                            dbc.Input(
-                                                id=f"{P}-weeks",
-                                                type="number",
-                                                min=WEEKS_RANGE[0],
-                                                max=WEEKS_RANGE[1],
-                                                step=1,
-                                                value=state.weeks,
-                                                debounce=True,
-                                            ),
-                                            ui.help_text(
-                                                f"{P}-weeks-help", t("common.weeks_help", lang)
-                                            ),
-                                        ]
-                                    ),
-                                    width=6,
-                                ),
-                            ]
-                        ),
-                        html.Div(
-                            [
-                                dbc.Label(
-                                    t("common.copy_link", lang),
-                                    html_for=f"{P}-link",
-                                    class_name="fw-semibold mt-2",
-                                ),
-                                dbc.Input(id=f"{P}-link", value=link, readonly=True, size="sm"),
-                                ui.help_text(f"{P}-link-help", t("common.copy_link_help", lang)),
-                            ]
-                        ),
-                        html.Div(
-                            [
-                                dbc.Button(
-                                    t("common.download_csv", lang),
-                                    id=f"{P}-csv",
-                                    color="link",
-                                    class_name="ps-0",
-                                ),
-                                dbc.Button(
-                                    t("common.reset", lang),
-                                    id=f"{P}-reset",
-                                    color="link",
-                                    n_clicks=0,
-                                ),
-                                html.A(
-                                    t("scenario.compare_baseline", lang),
-                                    id=f"{P}-to-compare",
-                                    href=_compare_href(link),
-                                    className="btn btn-link",
-                                ),
-                            ],
-                            className="d-flex flex-wrap",
-                        ),
-                    ]
+                    [ui.run_box(P, lang, status=status), _run_settings(state, lang, link)]
                 ),
-                class_name="mb-3 sticky-lg-top run-card",
+                class_name="mb-2 run-card",
             ),
-            dbc.Card(
-                dbc.CardBody(
-                    [
-                        html.H2(t("scenario.mix", lang), className="h5"),
-                        ui.select(
-                            f"{P}-mix",
-                            t("scenario.mix", lang),
-                            mix_options,
-                            state.mix,
-                            t("scenario.mix_help", lang),
-                        ),
-                        html.H2(t("scenario.coat", lang), className="h5 mt-2"),
-                        *[
-                            ui.type_picker(tid, level, types[level], lang)
-                            for tid, level in zip(TYPE_IDS, LEVELS, strict=True)
-                        ],
-                    ]
-                ),
-                class_name="mb-3",
+            ui.select(
+                f"{P}-mix",
+                t("scenario.mix", lang),
+                [(m, ui.mix_label(m, lang)) for m in mixes()],
+                state.mix,
+                t("scenario.mix_help", lang),
+                size="sm",
             ),
-            dbc.Card(
-                dbc.CardBody(
-                    [
-                        html.H2(t("scenario.levers", lang), className="h5"),
-                        *[
-                            ui.lever_input(lid, name, levers[name], lang)
-                            for lid, name in zip(LEVER_IDS, LEVERS, strict=True)
-                        ],
-                    ]
-                ),
-                class_name="mb-3",
+            html.H2(t("scenario.levers", lang), className="h6 fw-semibold"),
+            dbc.Accordion(
+                sections,
+                always_open=True,
+                active_item=[lv for lv in LEVER_LEVELS if lv != "family"],
+                class_name="levers",
             ),
-        ]
+        ],
+        className="controls-panel",
     )
 
 
-def _compare_href(link: str) -> str:
-    items = [kv for kv in link.lstrip("?").split("&") if kv and not kv.startswith("lang=")]
-    lang = [kv for kv in link.lstrip("?").split("&") if kv.startswith("lang=")]
-    return "/compare?" + "&".join(["a.mix=" + _mix_of(items), *("b." + kv for kv in items), *lang])
+def _run_settings(state: ScenarioState, lang: str, link: str) -> html.Details:
+    """Seed, weeks, the link and the downloads: folded away, one click from the Run button."""
+
+    def number_box(id_, label, value, help_key, **limits):
+        return dbc.Col(
+            [
+                dbc.Label(label, html_for=id_, class_name="small mb-0"),
+                dbc.Input(
+                    id=id_, type="number", step=1, value=value, debounce=True, size="sm", **limits
+                ),
+                ui.help_text(f"{id_}-help", t(help_key, lang)),
+            ],
+            width=6,
+        )
+
+    return html.Details(
+        [
+            html.Summary(t("scenario.run_settings", lang), className="small"),
+            dbc.Row(
+                [
+                    number_box(
+                        f"{P}-seed", t("common.seed", lang), state.seed, "common.seed_help", min=0
+                    ),
+                    number_box(
+                        f"{P}-weeks",
+                        t("common.weeks", lang),
+                        state.weeks,
+                        "common.weeks_help",
+                        min=WEEKS_RANGE[0],
+                        max=WEEKS_RANGE[1],
+                    ),
+                ],
+                class_name="mt-1",
+            ),
+            dbc.Label(
+                t("common.copy_link", lang), html_for=f"{P}-link", class_name="small mt-2 mb-0"
+            ),
+            dbc.Input(id=f"{P}-link", value=link, readonly=True, size="sm"),
+            html.Div(
+                [
+                    dbc.Button(
+                        t("common.download_csv_nl", lang),
+                        id=f"{P}-csv-nl",
+                        color="link",
+                        size="sm",
+                        class_name="ps-0",
+                    ),
+                    dbc.Button(
+                        t("common.download_csv", lang), id=f"{P}-csv", color="link", size="sm"
+                    ),
+                    dbc.Button(
+                        t("common.reset", lang),
+                        id=f"{P}-reset",
+                        color="link",
+                        size="sm",
+                        n_clicks=0,
+                    ),
+                    html.A(
+                        t("scenario.compare_baseline", lang),
+                        id=f"{P}-to-compare",
+                        href=compare_href(state, lang),
+                        className="btn btn-link btn-sm",
+                    ),
+                ],
+                className="d-flex flex-wrap",
+            ),
+        ],
+        className="mt-2",
+    )
 
 
-def _mix_of(items: list[str]) -> str:
-    for kv in items:
-        if kv.startswith("mix="):
-            return kv[4:]
-    return "baseline"
+def compare_href(state: ScenarioState, lang: str) -> str:
+    """The Compare page with the mix untouched as A and this scenario as B."""
+    items = {"a.mix": state.mix, **to_query(state, "nl", prefix="b.")}
+    if lang != "nl":
+        items["lang"] = lang
+    return "/compare" + query_string(items)
 
 
-def _cached_result(ctx, state: ScenarioState) -> dict | None:
-    """The result record of ``state`` when both it and its reference are cached."""
-    from experiments.config import load_scenario
+def cached_result(ctx, state: ScenarioState) -> dict | None:
+    """The result record of ``state`` when it and its reference are both cached."""
+    keys = cached_keys(ctx.runner, state)
+    return result_record(state, keys) if keys else None
 
-    runner = ctx.runner
-    key = runner.key(state.scenario(), state.seed, state.weeks)
-    ref = runner.key(load_scenario(state.mix), state.seed, state.weeks)
-    if runner.get(key) is None or runner.get(ref) is None:
-        return None
+
+def result_record(state: ScenarioState, keys: list[str]) -> dict:
+    """A run record plus which state it was (to tell stale charts) and its status line."""
     return {
-        "key": key,
-        "ref": None if ref == key else ref,
-        "mix": state.mix,
-        "types": dict(state.types),
-        "cached": True,
-        "seconds": 0.0,
+        **run_record(state, keys),
+        "state": state_id(state),
+        # the status line stays short: the coat is on the controls and in the rings beside it
+        "summary": {lang: f"{ui.mix_label(state.mix, lang)} · seed {state.seed}" for lang in LANGS},
     }
 
 
@@ -319,23 +355,16 @@ def _render(ctx, result: dict, lang: str):
         return dbc.Alert(t("common.error", lang, message=t("error.bad_key", lang)), color="warning")
     ref = runner.get(result.get("ref")) if result.get("ref") else None
     ring_fig, ring_caption = figures.rings(table, lang, ref, levels=result.get("types"))
-    cards = []
-    for panel in PANELS:
-        fig, caption = figures.timeseries(table, panel, lang, ref)
-        cards.append(
-            dbc.Col(
-                ui.figure(
-                    f"{P}-graph-{panel.id}",
-                    t(f"panel.{panel.id}", lang),
-                    fig,
-                    caption,
-                    _numbers(table, panel, lang),
-                    lang,
-                ),
-                lg=12,
-                xxl=6,
-            )
+    cards = [
+        dbc.Col(
+            ui.panel_figure(
+                f"{P}-graph", table, panel, lang, ref, numbers=_numbers(table, panel, lang)
+            ),
+            lg=12,
+            xxl=6,
         )
+        for panel in PANELS
+    ]
     ref_note = (
         t("common.reference_long", lang, mix=ui.mix_label(result.get("mix", ""), lang))
         if ref is not None
@@ -392,8 +421,7 @@ def _headline(table: pd.DataFrame, ref: pd.DataFrame | None, lang: str) -> html.
         text = fmt(name, value, lang)
         if ref is not None and name in ref.columns:
             delta = value - tail_mean(ref, name)
-            sign = "+" if delta > 0 else ""
-            text += f"  ({sign}{fmt(name, delta, lang)} {t('common.reference', lang)})"
+            text += f"  ({fmt(name, delta, lang, diff=True)} {t('common.vs_reference', lang)})"
         items += [
             html.Dt(label(name, lang), className="col-7 fw-normal"),
             html.Dd(text, className="col-5 mb-1 text-end fw-semibold"),
@@ -422,19 +450,6 @@ def _numbers(table: pd.DataFrame, panel, lang: str) -> pd.DataFrame:
     return out
 
 
-def run_job(ctx, state: ScenarioState, tick=None, on_wait=None) -> dict:
-    """Run ``state`` (and its reference) and return the result record for the page."""
-    result, ref = run_state(ctx.runner, state, tick=tick, on_wait=on_wait)
-    return {
-        "key": result.key,
-        "ref": ref,
-        "mix": state.mix,
-        "types": dict(state.types),
-        "cached": result.cached,
-        "seconds": round(result.seconds, 2),
-    }
-
-
 def register_callbacks(app, ctx) -> None:
     """Wire the Scenario page's callbacks onto ``app``."""
     controls = [Input(c, "value") for c in CONTROLS]
@@ -457,22 +472,29 @@ def register_callbacks(app, ctx) -> None:
 
     @app.callback(
         Output(f"{P}-query", "data"),
+        Output(f"{P}-state", "data"),
         Output(f"{P}-link", "value"),
         Output(f"{P}-to-compare", "href"),
         Output(f"{P}-message", "children"),
         Output(f"{P}-message", "is_open"),
+        [Output(f"{i}-value", "children") for i in LEVER_IDS],
         controls,
         State(f"{P}-lang", "data"),
         prevent_initial_call=True,
     )
     def sync(*values):
         lang = clean_lang(values[-1])
+        raw = dict(
+            zip(LEVERS, values[1 + len(LEVELS) : 1 + len(LEVELS) + len(LEVERS)], strict=True)
+        )
+        shown = [ui.readout(n, v, lang) for n, v in raw.items()]
         try:
             state = state_from_values(list(values[:-1]))
         except ConfigError as exc:
-            return no_update, no_update, no_update, t("common.error", lang, message=str(exc)), True
+            nothing = [no_update] * 4
+            return *nothing, t("common.error", lang, message=explain(exc, lang)), True, *shown
         link = query_string(to_query(state, lang))
-        return link, link, _compare_href(link), "", False
+        return link, state_id(state), link, compare_href(state, lang), "", False, *shown
 
     # replaceState, not a Location update: a Location change would re-render the whole page
     app.clientside_callback(
@@ -481,57 +503,60 @@ def register_callbacks(app, ctx) -> None:
         Input(f"{P}-query", "data"),
         prevent_initial_call=True,
     )
+    # the charts say at once when they no longer match the controls
+    app.clientside_callback(
+        """function(state, result) {
+            const stale = !!(result && state && result.state !== state);
+            return [stale, stale ? 'results stale' : 'results'];
+        }""",
+        Output(f"{P}-stale", "is_open"),
+        Output(f"{P}-results", "className"),
+        Input(f"{P}-state", "data"),
+        Input(f"{P}-result", "data"),
+    )
 
     @app.callback(
-        Output(f"{P}-result", "data"),
+        Output(f"{P}-result", "data", allow_duplicate=True),
         Output(f"{P}-message", "children", allow_duplicate=True),
         Output(f"{P}-message", "is_open", allow_duplicate=True),
-        Output(f"{P}-status", "children", allow_duplicate=True),
+        *progress.ui_outputs(P),
         Input(f"{P}-run", "n_clicks"),
         Input(f"{P}-autorun", "n_intervals"),
+        Input(f"{P}-state", "data"),
         [State(c, "value") for c in CONTROLS],
         State(f"{P}-lang", "data"),
-        State(f"{P}-session", "data"),  # per page load: two people never share a job
-        **ui.background_options(P, ctx.manager),
-    )
-    def run(set_progress, _clicks, _auto, *values):
-        lang = clean_lang(values[-2])
-        try:
-            state = state_from_values(list(values[:-2]))
-        except ConfigError as exc:
-            message = t("common.error", lang, message=str(exc))
-            return no_update, message, True, message
-        last = [-1]
-
-        def tick(week: int, total: int) -> None:
-            pct = int(100 * week / max(total, 1))
-            if pct != last[0]:  # each call is a disk write: only when the bar moves
-                last[0] = pct
-                set_progress((str(pct), t("common.progress_text", lang, done=week, total=total)))
-
-        started = time.perf_counter()
-        record = run_job(
-            ctx,
-            state,
-            tick=tick,
-            on_wait=lambda: set_progress(("0", t("common.waiting_slot", lang))),
-        )
-        how = (
-            t("common.from_cache", lang)
-            if record["cached"]
-            else t("common.computed", lang, seconds=f"{time.perf_counter() - started:.1f}")
-        )
-        done = t("common.done", lang, what=f"{ui.state_summary(state, lang)}, {how}")
-        return record, "", False, done
-
-    @app.callback(
-        Output(f"{P}-status", "children", allow_duplicate=True),
-        Input(f"{P}-cancel", "n_clicks"),
-        State(f"{P}-lang", "data"),
+        State(f"{P}-job", "data"),
+        State(f"{P}-result", "data"),
         prevent_initial_call=True,
     )
-    def cancelled(_n, lang):
-        return t("common.cancelled", clean_lang(lang))
+    def start(_clicks, _auto, _state, *values):
+        *values, lang, job, current = values
+        lang = clean_lang(lang)
+        try:
+            state = state_from_values(list(values))
+        except ConfigError as exc:
+            message = t("common.error", lang, message=explain(exc, lang))
+            return no_update, message, True, *progress.stopped(message)
+        ctx.jobs.cancel(job)  # a newer request supersedes a running one
+        record = cached_result(ctx, state)
+        if record is not None:
+            done = _status(record, lang)
+            if isinstance(current, dict) and current.get("state") == record["state"]:
+                return no_update, "", False, *progress.instant(done)
+            return record, "", False, *progress.instant(done)
+        tasks = state_tasks(state)
+        new = ctx.jobs.submit(tasks, watch=0, meta={"state": _state_items(state)})
+        return no_update, "", False, *progress.started(new, lang)
+
+    def finish(status, lang):
+        state = _restore(status.meta.get("state"))
+        if state is None:
+            return no_update, t("common.expired", lang)
+        record = result_record(state, status.keys)
+        how = t("common.computed", lang, seconds=number(status.seconds, lang, 1))
+        return record, t("common.done", lang, what=f"{record['summary'][lang]}, {how}")
+
+    progress.register(app, ctx, P, Output(f"{P}-result", "data"), finish)
 
     @app.callback(
         Output(f"{P}-results", "children"),
@@ -548,25 +573,69 @@ def register_callbacks(app, ctx) -> None:
     @app.callback(
         Output(f"{P}-download", "data"),
         Input(f"{P}-csv", "n_clicks"),
+        Input(f"{P}-csv-nl", "n_clicks"),
         State(f"{P}-result", "data"),
+        State(f"{P}-lang", "data"),
         prevent_initial_call=True,
     )
-    def download(_n, result):
-        table = ctx.runner.get(result.get("key")) if isinstance(result, dict) else None
+    def download(_n, _n_nl, result, lang):
+        from dash import ctx as dash_ctx
+
+        dutch = dash_ctx.triggered_id == f"{P}-csv-nl"
+        if not isinstance(result, dict) or not is_key(result.get("key")):
+            return no_update
+        record = _clean_record(result)
+        table = ctx.runner.get(record["key"])
         if table is None:
             return no_update
-        return dcc.send_data_frame(
-            table.to_csv, f"mpgsim-scenario-{result['key'][:8]}.csv", index=False
+        return send(*scenario_csv(ctx, record, table, dutch))
+
+
+def _state_items(state: ScenarioState) -> dict:
+    return {
+        "mix": state.mix,
+        "types": dict(state.types),
+        "levers": dict(state.levers),
+        "seed": state.seed,
+        "weeks": state.weeks,
+    }
+
+
+def _restore(items) -> ScenarioState | None:
+    try:
+        return validate_state(
+            items["mix"], items["types"], items["levers"], items["seed"], items["weeks"]
         )
+    except (ConfigError, KeyError, TypeError):
+        return None
+
+
+def scenario_csv(ctx, record: dict, table: pd.DataFrame, dutch: bool) -> tuple[str, str]:
+    """The weekly table with the scenario's settings on top; its meaningful file name."""
+    from experiments.config import load_scenario
+
+    types = record["types"] or {}
+    overrides = {f"{lv}_type": ty for lv, ty in types.items()}
+    params = load_scenario(record["mix"], overrides).params if record["mix"] else {}
+    header = [
+        ("mix", record["mix"]),
+        ("seed", record.get("seed", "")),
+        ("model", ctx.runner.version),
+    ]
+    header += [(name, params[name]) for name in PARAMETERS if name in params]
+    coat = coat_label(types, short=True) if len(types) == len(LEVELS) else ""
+    name = file_name("scenario", record["mix"], coat, f"seed {record.get('seed', '')}", dutch=dutch)
+    return csv_text(table, header, dutch), name
 
 
 def _clean_record(result: dict) -> dict:
     """Keep only safe fields of a client-sent result record (it may be crafted)."""
-    types = result.get("types")
     from sim.params import TYPES
 
+    types = result.get("types")
     if not (isinstance(types, dict) and all(types.get(lv) in TYPES for lv in LEVELS)):
         types = None
     ref = result.get("ref") if is_key(result.get("ref")) else None
     mix = result.get("mix") if result.get("mix") in mixes() else ""
-    return {"key": result["key"], "ref": ref, "types": types, "mix": mix}
+    seed = result.get("seed") if isinstance(result.get("seed"), int) else ""
+    return {"key": result["key"], "ref": ref, "types": types, "mix": mix, "seed": seed}

@@ -7,20 +7,19 @@ replications, cached per case) and how far the group's choice was from it.
 
 from __future__ import annotations
 
-import uuid
-
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import components as ui
-from dashboard import figures
-from dashboard.analysis import coat_distance, coat_id, coat_sweep, fit_scores
+from dashboard import figures, fit, progress
+from dashboard.analysis import cached_keys, coat_distance, coat_id, run_record, state_tasks
+from dashboard.context import context
 from dashboard.i18n import clean_lang, t
+from dashboard.messages import explain
+from dashboard.numbers import number
 from dashboard.outcomes import PANELS
-from dashboard.pages.scenario import run_job
 from dashboard.runs import is_key
 from dashboard.state import cases, check_choice, default_state, mix_defaults, mixes, validate_state
-from dashboard.stored import stored_coats
 from sim.errors import ConfigError
 from sim.params import TYPES
 from sim.typology import LEVELS
@@ -29,7 +28,6 @@ PATH = "/workshop"
 NAME = "workshop"
 TITLE = "Workshop · MPG V&O"
 P = "ws"
-REPS = 3
 SHOWN_PANELS = ("stagnation", "escalation", "trust")
 
 
@@ -43,12 +41,23 @@ def _story(mix: str, lang: str) -> str:
     return case.get(f"story_{lang}") or case.get("story_nl") or ""
 
 
-def layout(lang: str = "nl", case: str | None = None, **_q):
-    """The Workshop page."""
+def warm_up(ctx) -> None:
+    """Read the training cases' stored sweeps now, so a reveal in the room answers at once."""
+    for mix in case_options():
+        fit.stored_fit(ctx, mix)
+
+
+def layout(lang: str = "nl", case: str | None = None, step: str | None = None, **_q):
+    """The Workshop page; ``case`` and ``step`` come from the address, so a reload keeps them."""
     lang = clean_lang(lang)
+    ctx = context()
     options = case_options()
     case = case if case in options else (options[0] if options else None)
     start = default_state(case)
+    step = int(step) if step in ("3", "4") else 2
+    record = _cached_record(ctx, start) if step >= 3 else None
+    scores = fit.cached_fit(ctx, case) if step == 4 and record else None
+    chosen = {f"{lv}_type": start.type_of(lv) for lv in LEVELS}
     return ui.shell(
         "workshop",
         lang,
@@ -57,13 +66,18 @@ def layout(lang: str = "nl", case: str | None = None, **_q):
                 [
                     html.H1(t("workshop.title", lang), className="display-5 fw-bold"),
                     html.P(t("workshop.intro", lang), className="fs-3"),
+                    html.A(
+                        t("room.open_link", lang),
+                        href="/kamer" + ("?lang=en" if lang == "en" else ""),
+                        className="btn btn-outline-primary btn-lg",
+                    ),
                 ],
                 className="mb-4",
             ),
             dcc.Store(id=f"{P}-lang", data=lang),
-            dcc.Store(id=f"{P}-session", data=uuid.uuid4().hex),
-            dcc.Store(id=f"{P}-result"),
-            dcc.Store(id=f"{P}-best"),
+            dcc.Store(id=f"{P}-result", data=record),
+            dcc.Store(id=f"{P}-step", data=step if record else 2),
+            dcc.Store(id=f"{P}-url"),
             None
             if cases()
             else dbc.Alert(t("workshop.no_cases", lang), color="info", class_name="fs-5"),
@@ -116,37 +130,9 @@ def layout(lang: str = "nl", case: str | None = None, **_q):
                                         )
                                         for lv in LEVELS
                                     ],
-                                    html.Div(
-                                        [
-                                            dbc.Button(
-                                                t("workshop.show", lang),
-                                                id=f"{P}-run",
-                                                n_clicks=0,
-                                                size="lg",
-                                                color="primary",
-                                                class_name="me-2 btn-xl",
-                                            ),
-                                            dbc.Button(
-                                                t("common.cancel", lang),
-                                                id=f"{P}-cancel",
-                                                n_clicks=0,
-                                                size="lg",
-                                                color="primary",
-                                                outline=True,
-                                                disabled=True,
-                                                class_name="btn-xl",
-                                            ),
-                                        ],
-                                        className="mt-2",
+                                    ui.run_box(
+                                        P, lang, run_label=t("workshop.show", lang), big=True
                                     ),
-                                    html.Progress(
-                                        id=f"{P}-progress",
-                                        value="0",
-                                        max="100",
-                                        className="w-100 run-progress mt-3",
-                                        **{"aria-label": t("common.progress", lang)},
-                                    ),
-                                    ui.status_line(P, "", "fs-5"),
                                 ]
                             ),
                             class_name="h-100 workshop-card",
@@ -159,36 +145,32 @@ def layout(lang: str = "nl", case: str | None = None, **_q):
             html.Section(
                 [
                     html.H2(t("workshop.step3", lang), className="h2 mt-3"),
-                    html.Div(id=f"{P}-outcome"),
+                    html.Div(
+                        outcome_view(ctx, record, lang) if record else None, id=f"{P}-outcome"
+                    ),
                 ]
             ),
             html.Section(
                 [
                     html.H2(t("workshop.step4", lang), className="h2 mt-4"),
-                    html.P(t("workshop.reveal_help", lang, reps=REPS), className="fs-5"),
-                    dbc.Button(
-                        t("workshop.reveal", lang),
-                        id=f"{P}-reveal",
-                        n_clicks=0,
-                        size="lg",
-                        color="success",
-                        class_name="btn-xl",
+                    html.P(t("workshop.reveal_help", lang, reps=fit.REPS), className="fs-5"),
+                    ui.run_box(f"{P}-rv", lang, run_label=t("workshop.reveal", lang), big=True),
+                    html.Div(
+                        reveal_view(scores, chosen, lang) if scores is not None else None,
+                        id=f"{P}-reveal-body",
                     ),
-                    html.Progress(
-                        id=f"{P}-reveal-progress",
-                        value="0",
-                        max="100",
-                        className="w-100 run-progress mt-3",
-                        **{"aria-label": t("workshop.reveal", lang)},
-                    ),
-                    ui.status_line(f"{P}-reveal", "", "fs-5"),
-                    html.Div(id=f"{P}-reveal-body"),
                 ],
                 className="mb-5",
             ),
         ],
+        query=f"?case={case}" + (f"&step={step}" if record else ""),
         wide=True,
     )
+
+
+def _cached_record(ctx, state) -> dict | None:
+    keys = cached_keys(ctx.runner, state)
+    return run_record(state, keys) if keys else None
 
 
 def coat_from(values) -> dict[str, str]:
@@ -218,23 +200,10 @@ def outcome_view(ctx, record: dict, lang: str):
     levels = record.get("types") if isinstance(record.get("types"), dict) else None
     ring, ring_caption = figures.rings(table, lang, ref, levels=levels, big=True)
     panels = [p for p in PANELS if p.id in SHOWN_PANELS]
-    series = []
-    for panel in panels:
-        fig, caption = figures.timeseries(table, panel, lang, ref, big=True)
-        series.append(
-            dbc.Col(
-                ui.figure(
-                    f"{P}-graph-{panel.id}",
-                    t(f"panel.{panel.id}", lang),
-                    fig,
-                    caption,
-                    lang=lang,
-                    big=True,
-                ),
-                xl=4,
-                lg=6,
-            )
-        )
+    series = [
+        dbc.Col(ui.panel_figure(f"{P}-graph", table, p, lang, ref, big=True), xl=4, lg=6)
+        for p in panels
+    ]
     return html.Div(
         [
             dbc.Row(
@@ -259,19 +228,6 @@ def outcome_view(ctx, record: dict, lang: str):
     )
 
 
-def best_fit_coats(ctx, state, tick=None):
-    """All 81 coats for the case: from a stored sweep when it has them all, else computed.
-
-    A stored sweep (``mpgsim sweep kwadrant --scenario cases/...``) usually has more
-    replications than the :data:`REPS` computed here, and answers at once.
-    """
-    stored = stored_coats(ctx.sweep_dir, state.mix, min_reps=REPS)
-    if not stored.empty:
-        return stored.assign(source="stored")
-    coats = coat_sweep(ctx.runner, state.mix, REPS, state.weeks, seed=state.seed, tick=tick)
-    return coats.assign(source="live")
-
-
 def reveal_view(scores, chosen: dict[str, str], lang: str):
     """The best coat, the group's rank and distance, and the top five as a bar chart."""
     best = scores.iloc[0]
@@ -282,36 +238,19 @@ def reveal_view(scores, chosen: dict[str, str], lang: str):
         (t("workshop.your_coat", lang), mine, "warning"),
         (t("workshop.best_coat", lang), best, "success"),
     ):
-        tiles.append(
-            dbc.Col(
-                dbc.Card(
-                    dbc.CardBody(
-                        [
-                            html.H3(title, className="h3"),
-                            html.Ul(
-                                [
-                                    html.Li(
-                                        [
-                                            html.Span(
-                                                t(f"level.{lv}", lang) + ": ", className="fw-normal"
-                                            ),
-                                            html.Strong(t(f"type.{row[f'{lv}_type']}", lang)),
-                                        ]
-                                    )
-                                    for lv in LEVELS
-                                ],
-                                className="list-unstyled fs-3 mb-0",
-                            ),
-                        ]
-                    ),
-                    color=colour,
-                    outline=True,
-                    class_name="border-3 h-100",
-                ),
-                md=6,
-                class_name="mb-3",
-            )
+        levels = html.Ul(
+            [
+                html.Li(
+                    [
+                        html.Span(t(f"level.{lv}", lang) + ": ", className="fw-normal"),
+                        html.Strong(t(f"type.{row[f'{lv}_type']}", lang)),
+                    ]
+                )
+                for lv in LEVELS
+            ],
+            className="list-unstyled fs-3 mb-0",
         )
+        tiles.append(ui.coat_card(title, [levels], colour))
     verdict = (
         t("workshop.distance0", lang) if distance == 0 else t("workshop.distance", lang, n=distance)
     )
@@ -323,13 +262,14 @@ def reveal_view(scores, chosen: dict[str, str], lang: str):
                     "workshop.rank",
                     lang,
                     rank=int(mine["rank"]),
-                    score=f"{mine['score']:.0f}",
-                    best=f"{best['score']:.0f}",
+                    score=number(mine["score"], lang),
+                    best=number(best["score"], lang),
                 ),
                 className="fs-3 fw-semibold",
                 id=f"{P}-rank",
             ),
             html.P(verdict, className="fs-3", id=f"{P}-distance"),
+            html.P(how_sure(scores, mine, lang), className="fs-4", id=f"{P}-sure"),
             html.P(
                 t(
                     f"workshop.source_{best.get('source', 'live')}",
@@ -351,89 +291,161 @@ def reveal_view(scores, chosen: dict[str, str], lang: str):
     )
 
 
+def how_sure(scores, mine, lang: str) -> str:
+    """How sure the best coat is, and whether the group's coat is within the noise of it."""
+    if "tied" not in scores.columns:
+        return t("workshop.sure_unknown", lang)
+    text = fit.sure_text(int(scores["tied"].sum()), lang)
+    if bool(mine.get("tied")) and int(mine["rank"]) > 1:
+        text += " " + t("workshop.you_tied", lang)
+    return text
+
+
 def register_callbacks(app, ctx) -> None:
-    """Story on case change; run the coat; reveal the best coat; all validated."""
+    """Changing the case or coat clears later steps; show the coat; reveal the best coat."""
+    R = f"{P}-rv"
+    later = [
+        Output(f"{P}-result", "data", allow_duplicate=True),
+        Output(f"{P}-outcome", "children", allow_duplicate=True),
+        Output(f"{P}-reveal-body", "children", allow_duplicate=True),
+        Output(f"{P}-step", "data", allow_duplicate=True),
+        *progress.ui_outputs(P),
+        *progress.ui_outputs(R),
+    ]
+    jobs = [State(f"{P}-job", "data"), State(f"{R}-job", "data")]
+
+    def cleared(lang, show_job, reveal_job):
+        # a job for the old case or coat (its run or its reveal) must not land on the new one
+        ctx.jobs.cancel(show_job)
+        ctx.jobs.cancel(reveal_job)
+        idle = progress.stopped(t("common.idle", lang))
+        return None, None, None, 2, *idle, *idle
 
     @app.callback(
         Output(f"{P}-story", "children"),
-        *[Output(f"{P}-type-{lv}", "value") for lv in LEVELS],
+        *[Output(f"{P}-type-{lv}", "value", allow_duplicate=True) for lv in LEVELS],
+        *later,
         Input(f"{P}-case", "value"),
         State(f"{P}-lang", "data"),
+        *jobs,
         prevent_initial_call=True,
     )
-    def pick_case(case, lang):
+    def pick_case(case, lang, show_job, reveal_job):
+        lang = clean_lang(lang)
         if case not in case_options():
-            return [no_update] * (1 + len(LEVELS))
-        return [_story(case, clean_lang(lang))] + [mix_defaults(case)["types"][lv] for lv in LEVELS]
+            return [no_update] * (1 + len(LEVELS) + len(later))
+        types = [mix_defaults(case)["types"][lv] for lv in LEVELS]
+        return _story(case, lang), *types, *cleared(lang, show_job, reveal_job)
 
     @app.callback(
-        Output(f"{P}-result", "data"),
-        Output(f"{P}-status", "children"),
+        *later,
+        *[Input(f"{P}-type-{lv}", "value") for lv in LEVELS],
+        State(f"{P}-lang", "data"),
+        *jobs,
+        prevent_initial_call=True,
+    )
+    def pick_coat(*values):
+        *_types, lang, show_job, reveal_job = values
+        return cleared(clean_lang(lang), show_job, reveal_job)
+
+    app.clientside_callback(
+        """function(step, mix, lang) {
+            const q = new URLSearchParams();
+            if (mix) { q.set('case', mix); }
+            if (step && step > 2) { q.set('step', step); }
+            if (lang === 'en') { q.set('lang', 'en'); }
+            window.history.replaceState(null, '', '/workshop?' + q.toString());
+            return step;
+        }""",
+        Output(f"{P}-url", "data"),
+        Input(f"{P}-step", "data"),
+        Input(f"{P}-case", "value"),
+        State(f"{P}-lang", "data"),
+    )
+
+    @app.callback(
+        Output(f"{P}-result", "data", allow_duplicate=True),
+        *progress.ui_outputs(P),
         Input(f"{P}-run", "n_clicks"),
         State(f"{P}-case", "value"),
         *[State(f"{P}-type-{lv}", "value") for lv in LEVELS],
         State(f"{P}-lang", "data"),
-        State(f"{P}-session", "data"),
-        **ui.background_options(P, ctx.manager),
+        prevent_initial_call=True,
     )
-    def run(set_progress, _n, case, *rest):
-        *types, lang, _session = rest
+    def run(_n, case, *rest):
+        *types, lang = rest
         lang = clean_lang(lang)
         try:
             state = workshop_state(case, types)
         except ConfigError as exc:
-            return no_update, t("common.error", lang, message=str(exc))
+            return no_update, *progress.stopped(t("common.error", lang, message=explain(exc, lang)))
+        record = _cached_record(ctx, state)
+        if record is not None:
+            return record, *progress.instant(_done(state, lang))
+        job = ctx.jobs.submit(state_tasks(state), meta={"case": case, "types": list(types)})
+        return no_update, *progress.started(job, lang)
 
-        def tick(week, total):
-            set_progress(
-                (
-                    str(int(100 * week / total)),
-                    t("common.progress_text", lang, done=week, total=total),
-                )
-            )
+    def _done(state, lang):
+        return t("common.done", lang, what=ui.state_summary(state, lang))
 
-        record = run_job(ctx, state, tick=tick)
-        return record, t("common.done", lang, what=ui.mix_label(state.mix, lang))
+    def finish(status, lang):
+        try:
+            state = workshop_state(status.meta.get("case"), status.meta.get("types"))
+        except (ConfigError, TypeError, ValueError):
+            return no_update, t("common.expired", lang)
+        return run_record(state, status.keys), _done(state, lang)
+
+    progress.register(app, ctx, P, Output(f"{P}-result", "data"), finish)
 
     @app.callback(
         Output(f"{P}-outcome", "children"),
+        Output(f"{P}-step", "data", allow_duplicate=True),
         Input(f"{P}-result", "data"),
         State(f"{P}-lang", "data"),
         prevent_initial_call=True,
     )
     def show(record, lang):
         if not isinstance(record, dict):
-            return None
-        return outcome_view(ctx, record, clean_lang(lang))
+            return None, no_update
+        return outcome_view(ctx, record, clean_lang(lang)), 3
 
     @app.callback(
-        Output(f"{P}-reveal-body", "children"),
-        Output(f"{P}-reveal-status", "children"),
-        Input(f"{P}-reveal", "n_clicks"),
+        Output(f"{P}-reveal-body", "children", allow_duplicate=True),
+        Output(f"{P}-step", "data", allow_duplicate=True),
+        *progress.ui_outputs(R),
+        Input(f"{R}-run", "n_clicks"),
         State(f"{P}-case", "value"),
         *[State(f"{P}-type-{lv}", "value") for lv in LEVELS],
         State(f"{P}-lang", "data"),
-        State(f"{P}-session", "data"),
-        **ui.background_options(
-            f"{P}-reveal", ctx.manager, cancel=False, run_id=f"{P}-reveal", interval=400
-        ),
+        prevent_initial_call=True,
     )
-    def reveal(set_progress, _n, case, *rest):
-        *types, lang, _session = rest
+    def reveal(_n, case, *rest):
+        *types, lang = rest
         lang = clean_lang(lang)
         try:
             state = workshop_state(case, types)
         except ConfigError as exc:
-            return dbc.Alert(t("common.error", lang, message=str(exc)), color="danger"), ""
-
-        def tick(done, total):
-            set_progress(
-                (
-                    str(int(100 * done / total)),
-                    t("common.progress_runs", lang, done=done, total=total),
-                )
-            )
-
-        coats = best_fit_coats(ctx, state, tick)
+            message = t("common.error", lang, message=explain(exc, lang))
+            return dbc.Alert(message, color="danger"), no_update, *progress.stopped(message)
+        scores = fit.cached_fit(ctx, state.mix)
         chosen = {f"{lv}_type": ty for lv, ty in state.types}
-        return reveal_view(fit_scores(coats), chosen, lang), ""
+        if scores is not None:
+            done = t("workshop.revealed", lang)
+            return reveal_view(scores, chosen, lang), 4, *progress.instant(done)
+        job = ctx.jobs.submit(
+            fit.live_tasks(state.mix), watch=None, meta={"case": case, "types": list(types)}
+        )
+        return no_update, no_update, *progress.started(job, lang)
+
+    def finish_reveal(status, lang):
+        try:
+            state = workshop_state(status.meta.get("case"), status.meta.get("types"))
+        except (ConfigError, TypeError, ValueError):
+            return no_update, t("common.expired", lang)
+        scores = fit.live_fit(ctx, state.mix, status.keys)
+        chosen = {f"{lv}_type": ty for lv, ty in state.types}
+        return reveal_view(scores, chosen, lang), t("workshop.revealed", lang)
+
+    progress.register(
+        app, ctx, R, Output(f"{P}-reveal-body", "children"), finish_reveal, lang_id=f"{P}-lang"
+    )

@@ -33,27 +33,43 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 
 
-def slowed_model(delay: float, from_seed: int = 10):
+class SlowModel:
     """The real model with a pause after every week, so progress and Cancel can be watched.
 
-    Only seeds from ``from_seed`` up are slowed: the default scenarios (seed 1) that start-up
-    and page loads compute run at full speed, and the tests that watch a run pick seed >= 10.
+    Only seeds from ``from_seed`` up, and any run of a scenario in ``slow_names``, are
+    slowed: the default scenarios (seed 1) that start-up and page loads compute run at full
+    speed, and the tests that watch a run pick seed >= 10 (or a slowed training case). It runs
+    in the dashboard's pool processes, so it is a picklable object, and it records every run it
+    makes in a log file that the tests read (``calls``).
     """
-    from experiments.single import run_scenario
 
-    def simulate(scenario, seed, weeks=None, on_week=None):
-        simulate.calls.append((scenario.name, seed))
+    def __init__(
+        self, delay: float, log: Path, from_seed: int = 10, slow_names: tuple[str, ...] = ()
+    ):
+        self.delay = delay
+        self.log = Path(log)
+        self.from_seed = from_seed
+        self.slow_names = slow_names
+
+    def __call__(self, scenario, seed, weeks=None, on_week=None):
+        from experiments.single import run_scenario
+
+        with self.log.open("a") as out:
+            out.write(f"{scenario.name},{seed}\n")
+        slow = seed >= self.from_seed or scenario.name in self.slow_names
 
         def tick(week, total):
-            if seed >= from_seed:
-                time.sleep(delay)
+            if slow:
+                time.sleep(self.delay)
             if on_week:
                 on_week(week, total)
 
         return run_scenario(scenario, seed=seed, weeks=weeks, on_week=tick)
 
-    simulate.calls = []  # every model run the app asked for, in order
-    return simulate
+    @property
+    def calls(self) -> list[str]:
+        """Every model run the app asked for, in order."""
+        return self.log.read_text().splitlines() if self.log.exists() else []
 
 
 def _coat_runs(rng, scenario: str, prefix: str, reps: int, fits: str, level: float):
@@ -62,11 +78,23 @@ def _coat_runs(rng, scenario: str, prefix: str, reps: int, fits: str, level: flo
     for i, coat in enumerate(all_coats()):
         for rep in range(reps):
             run_id = f"{prefix}{i:02d}{rep}"
-            design.append({"run_id": run_id, "scenario": scenario, **coat})
+            design.append(
+                {
+                    "run_id": run_id,
+                    "design_kind": "kwadrant",
+                    "scenario": scenario,
+                    "sample_row": i,
+                    "replication": rep,
+                    "seed": rep + 1,
+                    "weeks": 52,
+                    **coat,
+                }
+            )
             k = sum(v == fits for v in coat.values())
             runs.append(
                 {
                     "run_id": run_id,
+                    "seed": rep + 1,
                     "stagnation_rate": level - 0.03 * k + rng.normal(0, 0.01),
                     "trust_mean": level - 0.1 + 0.02 * k,
                     "incidents_per_family_year": level + 0.2,
@@ -89,10 +117,13 @@ def write_store(root: Path) -> Path:
     design, runs = design + more_design, runs + more_runs
     pd.DataFrame(design).to_parquet(kw / "design.parquet")
     pd.DataFrame(runs).to_parquet(kw / "runs" / "part-a.parquet")
+    (kw / "parts").mkdir()  # the weekly rows: a run counts as done when it has them
+    weekly = pd.DataFrame(runs).assign(week=1)
+    weekly.to_parquet(kw / "parts" / "part-a.parquet")
     names = ["caseload_norm", "procesregie_capacity_share", "pooled_funding", "information_sharing"]
     sobol = root / "sobol" / "results"
     sobol.mkdir(parents=True)
-    pd.DataFrame(
+    firm = pd.DataFrame(
         {
             "parameter": names,
             "S1": [0.4, 0.2, 0.1, 0.05],
@@ -100,8 +131,19 @@ def write_store(root: Path) -> Path:
             "ST": [0.5, 0.3, 0.15, 0.08],
             "ST_conf": [0.06, 0.05, 0.03, 0.02],
             "outcome": "stagnation_rate",
+            "n": 512,
         }
-    ).to_parquet(sobol / "sobol.parquet")
+    )
+    # a run far too small to rank anything: N = 8, an S1 above 1, CIs wider than the indices
+    shaky = firm.assign(
+        S1=[1.8, 0.3, -0.2, 0.1],
+        S1_conf=[2.1, 0.9, 0.8, 0.7],
+        ST=[1.2, 0.5, 0.4, 0.2],
+        ST_conf=[1.5, 0.8, 0.7, 0.6],
+        outcome="trust_mean",
+        n=8,
+    )
+    pd.concat([firm, shaky], ignore_index=True).to_parquet(sobol / "sobol.parquet")
     return root
 
 
@@ -120,6 +162,7 @@ class LiveUrl(str):
     """The live server's address, carrying the model function the app was given."""
 
     model = None
+    ctx = None  # the app's Context: its run cache, to check what a page shows
 
 
 @pytest.fixture(scope="session")
@@ -129,7 +172,10 @@ def live_url(tmp_path_factory, store_dir):
 
     from dashboard.app import create_app
 
-    model = slowed_model(0.03)
+    # the Jesse case is slowed too: the workshop test switches case while Jesse still runs
+    model = SlowModel(
+        0.03, tmp_path_factory.mktemp("log") / "calls.txt", slow_names=("cases/jesse",)
+    )
     app = create_app(
         simulate=model,
         cache_dir=tmp_path_factory.mktemp("cache"),
@@ -142,8 +188,10 @@ def live_url(tmp_path_factory, store_dir):
     thread.start()
     url = LiveUrl(f"http://127.0.0.1:{server.server_port}")
     url.model = model
+    url.ctx = app.server.extensions["mpgsim"]
     yield url
     server.shutdown()
+    app.server.extensions["mpgsim"].jobs.close()
 
 
 @pytest.fixture(scope="session")
@@ -160,36 +208,42 @@ def browser():
         b.close()
 
 
-def _new_page(browser, locale="nl-NL"):
+#: the screens the tests look through: a laptop, a projector and a phone
+DESKTOP = {"width": 1440, "height": 900}
+PROJECTOR = {"width": 1920, "height": 1080}
+PHONE = {"width": 390, "height": 844}
+
+
+def _person(browser, viewport=DESKTOP, phone=False):
+    """A fresh browser context (one person) and its page, recording console errors."""
     ctx = browser.new_context(
-        locale=locale, viewport={"width": 1440, "height": 1000}, accept_downloads=True
+        locale="nl-NL",
+        viewport=viewport,
+        accept_downloads=True,
+        is_mobile=phone,
+        has_touch=phone,
     )
-    pg = ctx.new_page()
-    pg.console_errors = []
-    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
-    pg.set_default_timeout(30_000)
-    return ctx, pg
+    page = ctx.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    page.set_default_timeout(30_000)
+    return ctx, page
 
 
 @pytest.fixture
-def new_page(browser):
-    """A factory of fresh pages, each in its own browser context (its own 'person')."""
+def people(browser):
+    """Make people, each in their own browser context: ``people()``, ``people(PHONE, True)``."""
     contexts = []
 
-    def make():
-        ctx, pg = _new_page(browser)
+    def make(viewport=DESKTOP, phone=False):
+        ctx, page = _person(browser, viewport, phone)
         contexts.append(ctx)
-        return pg
+        return page
 
     yield make
     for ctx in contexts:
         ctx.close()
-
-
-@pytest.fixture
-def page(new_page):
-    return new_page()
 
 
 @pytest.fixture(scope="session")

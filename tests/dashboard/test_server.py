@@ -6,25 +6,24 @@ import pytest
 
 from dashboard.pages.scenario import CONTROLS
 
-GOOD = [
-    "baseline",
-    "balancerend",
-    "balancerend",
-    "balancerend",
-    "balancerend",
-    9,
-    0.05,
-    6.0,
-    0.2,
-    0.5,
-    0.55,
-    5.0,
-    0.15,
-    8,
-    0.5,
-    1,
-    104,
-]
+
+def _good() -> list:
+    from dashboard.state import LEVERS, default_state
+
+    state = default_state("baseline")
+    return [
+        "baseline",
+        *[ty for _lv, ty in state.types],
+        *[dict(state.levers)[n] for n in LEVERS],
+        1,
+        104,
+    ]
+
+
+GOOD = _good()
+LEVER0 = (
+    1 + 4 + list(__import__("dashboard.state", fromlist=["LEVERS"]).LEVERS).index("caseload_norm")
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +38,12 @@ def _sync(client, values):
     """POST the Scenario page's validation callback with any values, as a crafted client can."""
     outputs = [
         ("sc-query", "data"),
+        ("sc-state", "data"),
         ("sc-link", "value"),
         ("sc-to-compare", "href"),
         ("sc-message", "children"),
         ("sc-message", "is_open"),
+        *[(f"{c}-value", "children") for c in CONTROLS if c.startswith("sc-lever-")],
     ]
     body = {
         "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
@@ -70,17 +71,17 @@ def test_valid_values_give_a_link(client):
 @pytest.mark.parametrize(
     ("index", "value", "field"),
     [
-        (5, 999, "caseload_norm"),  # out of range
-        (5, "9", "caseload_norm"),  # wrong type
-        (5, True, "caseload_norm"),  # a bool is not a number
-        (5, 10**400, "caseload_norm"),  # huge: would overflow a float
-        (5, [1, 2], "caseload_norm"),
-        (1, "<script>alert(1)</script>", "professional_type"),
-        (0, "national", "mix"),  # exists, but too big for a click
-        (0, "../../etc/passwd", "mix"),
-        (15, -1, "seed"),
-        (16, 10**9, "weeks"),
-        (16, 26.5, "weeks"),
+        (LEVER0, 999, "Caseloadnorm"),  # out of range
+        (LEVER0, "negen", "Caseloadnorm"),  # not a number
+        (LEVER0, True, "Caseloadnorm"),  # a bool is not a number
+        (LEVER0, 10**400, "Caseloadnorm"),  # huge: would overflow a float
+        (LEVER0, [1, 2], "Caseloadnorm"),
+        (1, "<script>alert(1)</script>", "Professional"),
+        (0, "national", "Gezinnen"),  # exists, but too big for a click
+        (0, "../../etc/passwd", "Gezinnen"),
+        (-2, -1, "Seed"),
+        (-1, 10**9, "Weken"),
+        (-1, 26.5, "Weken"),
     ],
 )
 def test_crafted_values_get_a_message_not_a_crash(client, index, value, field):
@@ -89,7 +90,7 @@ def test_crafted_values_get_a_message_not_a_crash(client, index, value, field):
     r = _sync(client, values)
     assert r.status_code == 200
     message = _message(r)
-    assert field in message and "not allowed" in message
+    assert field in message and "kan niet" in message and "toegestaan" in message
     assert len(message) < 400  # a hostile value is not echoed back whole
     assert client.get("/health").status_code == 200
 
@@ -134,3 +135,10 @@ def test_cli_binds_localhost_by_default():
     from dashboard.cli import dashboard
 
     assert inspect.signature(dashboard).parameters["host"].default == "127.0.0.1"
+
+
+def test_unknown_path_is_a_real_404_in_the_readers_language(client):
+    r = client.get("/bestaat-niet?lang=en")
+    assert r.status_code == 404 and b"Page not found" in r.data
+    assert client.get("/bestaat-niet").status_code == 404
+    assert client.get("/r/ABCDE").status_code == 200  # a room address is a page
