@@ -1,9 +1,12 @@
 """``mpgsim sweep`` (kwadrant, grid, csv, lhs) and ``mpgsim sensitivity`` (sobol, morris).
 
-Every experiment command is resumable: running the same command again runs only the runs
-that have no result in ``--out`` yet. Everything a command is given is checked before anything
-runs. A shard (``--shard i/n``) only runs its part; the analysis is done once, by the command
-without ``--shard`` or by ``mpgsim report``, when every shard is done.
+Every experiment command takes policy events: the scenario's ``[[events]]`` and ``--event``
+options (see :mod:`experiments.timeline`); own designs can vary an event's timing and size
+with ``event.N.FIELD`` columns. Every experiment command is resumable: running the same
+command again runs only the runs that have no result in ``--out`` yet. Everything a command
+is given is checked before anything runs. A shard (``--shard i/n``) only runs its part; the
+analysis is done once, by the command without ``--shard`` or by ``mpgsim report``, when every
+shard is done.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from rich.console import Console
 
 from experiments.config import check_seed, load_scenario, parse_sets
 from experiments.integrity import check_writable_dir
+from experiments.timeline import EVENT_HELP, with_timeline
 from sim.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -40,13 +44,25 @@ Shard = Annotated[str | None, typer.Option("--shard", help="Run only shard i/n (
 Resume = Annotated[bool, typer.Option(help="Continue the experiment in --out (it must exist).")]
 Seed = Annotated[int | None, typer.Option(help="Root seed (default: the scenario's).")]
 Sets = Annotated[list[str] | None, typer.Option("--set", help="Override NAME=VALUE.")]
+Events = Annotated[list[str] | None, typer.Option("--event", help=EVENT_HELP)]
 Batch = Annotated[int | None, typer.Option(min=1, help="Runs per task (default: automatic).")]
 Retry = Annotated[bool, typer.Option(help="Also rerun runs recorded as failed.")]
 GridParams = Annotated[
-    list[str], typer.Option("--param", help="NAME=v1,v2,... (repeat for each parameter).")
+    list[str],
+    typer.Option(
+        "--param",
+        help="NAME=v1,v2,... (repeat for each parameter). NAME may be an event field "
+        "event.N.FIELD: event N's week, until, ramp_weeks, a lever it sets or LEVEL_type "
+        "(e.g. event.0.week=26,52,78).",
+    ),
 ]
 RangeParams = Annotated[
-    list[str], typer.Option("--param", help="NAME=LOW:HIGH (repeat for each parameter).")
+    list[str],
+    typer.Option(
+        "--param",
+        help="NAME=LOW:HIGH (repeat for each parameter); NAME may be a numeric event field "
+        "such as event.0.week=26:78.",
+    ),
 ]
 
 
@@ -68,6 +84,7 @@ def sweep_kwadrant(
     resume: Resume = False,
     seed: Seed = None,
     sets: Sets = None,
+    events: Events = None,
     batch: Batch = None,
     retry_failed: Retry = False,
 ) -> None:
@@ -90,6 +107,7 @@ def sweep_grid(
     resume: Resume = False,
     seed: Seed = None,
     sets: Sets = None,
+    events: Events = None,
     batch: Batch = None,
     retry_failed: Retry = False,
 ) -> None:
@@ -114,6 +132,7 @@ def sweep_csv(
     resume: Resume = False,
     seed: Seed = None,
     sets: Sets = None,
+    events: Events = None,
     batch: Batch = None,
     retry_failed: Retry = False,
 ) -> None:
@@ -137,6 +156,7 @@ def sweep_lhs(
     resume: Resume = False,
     seed: Seed = None,
     sets: Sets = None,
+    events: Events = None,
     batch: Batch = None,
     retry_failed: Retry = False,
 ) -> None:
@@ -158,8 +178,9 @@ def _sweep(kind: str, points: Sequence[dict[str, Any]], a: dict[str, Any]) -> No
     _preflight(a)
     varied = sorted({name for p in points for name in p})
     scenarios = _scenarios(a["scenario"], a["sets"], varied)
-    store = _store(a["out_dir"], a["resume"])
     weeks = a["weeks"] or scenarios[0].weeks
+    scenarios = [with_timeline(s, a["events"], weeks) for s in scenarios]
+    store = _store(a["out_dir"], a["resume"])
     root = scenarios[0].seed if a["seed"] is None else a["seed"]
     if kind == "kwadrant":
         design = pipeline.plan_kwadrant(store, scenarios, a["reps"], weeks, root)
@@ -247,6 +268,7 @@ def sobol(
     resume: Resume = False,
     seed: Seed = None,
     sets: Sets = None,
+    events: Events = None,
     batch: Batch = None,
     retry_failed: Retry = False,
 ) -> None:
@@ -272,6 +294,7 @@ def morris(
     resume: Resume = False,
     seed: Seed = None,
     sets: Sets = None,
+    events: Events = None,
     batch: Batch = None,
     retry_failed: Retry = False,
 ) -> None:
@@ -289,6 +312,8 @@ def _sensitivity(method: str, a: dict) -> None:
     prob = sensitivity.problem(names)
     _preflight(a)
     (scen,) = _scenarios([a["scenario"]], a["sets"], prob["names"])
+    weeks = a["weeks"] or scen.weeks
+    scen = with_timeline(scen, a["events"], weeks)
     store = _store(a["out_dir"], a["resume"])
     seed = scen.seed if a["seed"] is None else a["seed"]
     design = pipeline.plan_sensitivity(
@@ -297,7 +322,7 @@ def _sensitivity(method: str, a: dict) -> None:
         prob,
         a["n"],
         a["reps"],
-        a["weeks"] or scen.weeks,
+        weeks,
         seed,
         scen,
         a["second_order"],

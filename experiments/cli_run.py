@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import sys
 import time
 from enum import StrEnum
@@ -15,6 +16,7 @@ from rich.console import Console
 
 from experiments.config import check_seed, list_scenarios, load_scenario, parse_sets
 from experiments.integrity import check_writable_file
+from experiments.timeline import EVENT_HELP
 
 console = Console(stderr=True)
 out = Console(width=None if Console().is_terminal else 110)
@@ -32,8 +34,16 @@ def run(
     sets: Annotated[
         list[str] | None, typer.Option("--set", help="Override a parameter: NAME=VALUE.")
     ] = None,
+    events: Annotated[list[str] | None, typer.Option("--event", help=EVENT_HELP)] = None,
 ) -> None:
-    """Run one scenario and print a summary; optionally write the weekly table."""
+    """Run one scenario and print a summary; optionally write the weekly table.
+
+    With policy events (the scenario's events tables and --event options), the summary also
+    gives, per event, the headline outcomes' means before and after it and, after a pulse,
+    the weeks until each is back within its pre-event band.
+    """
+    from experiments.timeline import with_timeline
+
     if seed is not None:
         check_seed(seed)
     if out_file is not None:
@@ -41,6 +51,7 @@ def run(
     sc = load_scenario(scenario, parse_sets(sets))
     seed = sc.seed if seed is None else seed
     weeks = weeks or sc.weeks
+    sc = with_timeline(sc, events, weeks)
 
     from experiments.single import run_scenario, tidy
 
@@ -48,7 +59,7 @@ def run(
     with _progress(weeks) as advance:
         weekly = run_scenario(sc, seed=seed, weeks=weeks, on_week=advance)
     elapsed = time.perf_counter() - started
-    table = tidy(weekly, sc.params, seed, weeks, typology=sc.typology)
+    table = tidy(weekly, sc.params, seed, weeks, typology=sc.typology, events=sc.events)
     if out_file is not None:
         from experiments.io import write_parquet
 
@@ -57,6 +68,7 @@ def run(
             "overrides": dict(sc.overrides),
             "params": sc.params.to_dict(),
             "typology": sc.typology.values,
+            "events": sc.event_dicts(),
             "seed": seed,
             "weeks": weeks,
         }
@@ -108,12 +120,48 @@ def _summary(sc, table, seed, weeks, elapsed, out_file) -> None:
     out.print(grid)
     types = ", ".join(f"{k}={v}" for k, v in sc.types.items())
     out.print(f"coat: {types}")
+    if sc.events:
+        _event_summary(sc.events, table)
     if out_file is not None:
         out.print(f"wrote {out_file} ({len(table)} rows) and its .config.json")
 
 
 def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3f}"
+
+
+def _event_summary(events, table) -> None:
+    """Per event: before and after means of the headline outcomes, recovery after a pulse."""
+    from experiments.timeline import BAND_SDS, BAND_WEEKS, HOLD_WEEKS, event_effects
+    from sim.measures import HEADLINE
+
+    effects = event_effects(table, events, HEADLINE)
+    for (week, label), rows in effects.groupby(["week", "event"], sort=False):
+        pulse = rows.kind.iloc[0] == "pulse"
+        grid = Table(title=f"event week {week}: {label}", title_justify="left")
+        grid.add_column("outcome", no_wrap=True)
+        grid.add_column(f"before ({BAND_WEEKS} wk)", justify="right")
+        grid.add_column("during" if pulse else "after", justify="right")
+        if pulse:
+            grid.add_column("weeks to recover", justify="right")
+        for r in rows.itertuples():
+            cells = [r.outcome, _fmt(r.before), _fmt(r.after)]
+            if pulse:
+                cells.append(_weeks(r.recovery_weeks) if r.left_band else "stayed in band")
+            grid.add_row(*cells)
+        if pulse:
+            grid.caption = (
+                f"recovered: back within the mean ± {BAND_SDS:g} sd of the {BAND_WEEKS} weeks "
+                f"before the pulse for {HOLD_WEEKS} weeks running, counted from its end"
+            )
+            grid.caption_justify = "left"
+        out.print(grid)
+
+
+def _weeks(value: float) -> str:
+    if math.isnan(value):
+        return "n/a"
+    return "not within the run" if math.isinf(value) else f"{value:.0f}"
 
 
 class ListFormat(StrEnum):

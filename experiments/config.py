@@ -16,19 +16,31 @@ A scenario file is TOML::
     [params]               # any declared parameter (see `mpgsim params`)
     families_per_region = 1100
 
-A scenario may start from another with ``extends = "baseline"``. Everything is checked against
-the parameter declaration; a mistake raises :class:`~sim.errors.ConfigError` naming the field,
-the value and what is allowed.
+    [[events]]             # policy over time (see sim.events): pooled funding from week 52
+    week = 52
+    set = { pooled_funding = 0.8 }
+
+    [[events]]             # a pulse: back to the value before at week 72
+    week = 60
+    until = 72
+    set = { turnover_per_year = 0.6 }
+
+A scenario may start from another with ``extends = "baseline"``: its types and params override
+the ones it extends, and its events come *after* the inherited ones (the timeline grows); write
+``events = []`` to drop the inherited events. Everything is checked against the parameter
+declaration, the events by :func:`sim.events.check_events` against the scenario's weeks; a
+mistake raises :class:`~sim.errors.ConfigError` naming the field, the value and what is allowed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from sim.errors import ConfigError
+from sim.events import Event, check_events
 from sim.files import config_dirs, read_toml
 from sim.params import Params, check_name, validate
 from sim.typology import LEVELS, Typology, load_typology
@@ -51,7 +63,17 @@ DEFAULT_SEED = 1
 MAX_SEED = 2**63 - 1
 #: files in configs/ that describe the model or its validation, not scenarios
 NOT_SCENARIOS = {"typologies", "patterns", "calibration", "calibrated"}
-_TOP_KEYS = {"name", "description", "weeks", "seed", "types", "params", "extends", "case"}
+_TOP_KEYS = {
+    "name",
+    "description",
+    "weeks",
+    "seed",
+    "types",
+    "params",
+    "events",
+    "extends",
+    "case",
+}
 
 
 def config_dir() -> Path:
@@ -74,20 +96,31 @@ class Scenario:
     weeks: int = DEFAULT_WEEKS
     seed: int = DEFAULT_SEED
     case: Mapping[str, str] = field(default_factory=dict)
+    events: tuple[Event, ...] = ()
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """Return a copy with more parameter overrides applied and validated."""
         merged = {**self.overrides, **overrides}
-        return Scenario(
-            self.name,
-            self.description,
-            merged,
-            validate(merged),
-            self.typology,
-            self.weeks,
-            self.seed,
-            self.case,
-        )
+        return replace(self, overrides=merged, params=validate(merged))
+
+    def with_events(
+        self, extra: Iterable[Mapping[str, Any] | Event] = (), weeks: int | None = None
+    ) -> Scenario:
+        """Return a copy with ``extra`` events after its own, all checked for a run of ``weeks``.
+
+        Args:
+            extra: more events (tables as in a scenario file, or :class:`~sim.events.Event`).
+            weeks: the run length the events must fit in; the scenario's own when None.
+
+        Raises:
+            ConfigError: from :func:`sim.events.check_events`, naming the event's field.
+        """
+        raw = [e.to_dict() if isinstance(e, Event) else e for e in (*self.events, *extra)]
+        return replace(self, events=check_events(raw, weeks or self.weeks))
+
+    def event_dicts(self) -> list[dict[str, Any]]:
+        """The events as plain dicts (for run identities, design rows and JSON)."""
+        return [e.to_dict() for e in self.events]
 
     @property
     def types(self) -> dict[str, str]:
@@ -113,15 +146,21 @@ def load_scenario(name_or_path: str, overrides: Mapping[str, Any] | None = None)
     path = _resolve(name_or_path)
     raw = _flatten(path, seen=())
     params_overrides = {**raw["params"], **(overrides or {})}
+    weeks = _positive_int("weeks", raw.get("weeks", DEFAULT_WEEKS))
+    try:
+        events = check_events(raw["events"], weeks)
+    except ConfigError as exc:  # name the file: the index counts inherited events first
+        raise ConfigError(f"{path.name}: {exc.field}", exc.value, exc.allowed) from None
     return Scenario(
         name=raw.get("name", path.stem),
         description=raw.get("description", ""),
         overrides=params_overrides,
         params=validate(params_overrides),
         typology=load_typology(),
-        weeks=_positive_int("weeks", raw.get("weeks", DEFAULT_WEEKS)),
+        weeks=weeks,
         seed=check_seed(raw.get("seed", DEFAULT_SEED), "seed"),
         case=raw.get("case", {}),
+        events=events,
     )
 
 
@@ -149,7 +188,7 @@ def _flatten(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         raise ConfigError(
             f"{path.name}: {key}", data[key], f"allowed keys: {', '.join(sorted(_TOP_KEYS))}"
         )
-    base: dict[str, Any] = {"params": {}}
+    base: dict[str, Any] = {"params": {}, "events": []}
     if "extends" in data:
         base = _flatten(_resolve(str(data["extends"])), seen + (path,))
     params = dict(base["params"])
@@ -158,9 +197,20 @@ def _flatten(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
             raise ConfigError(f"{path.name}: types.{level}", type_, f"levels: {', '.join(LEVELS)}")
         params[f"{level}_type"] = type_
     params.update(_table(path, data, "params"))
-    merged = {**base, **{k: v for k, v in data.items() if k not in ("types", "params", "extends")}}
-    merged["params"] = params
+    own = {k: v for k, v in data.items() if k not in ("types", "params", "events", "extends")}
+    merged = {**base, **own, "params": params}
+    merged["events"] = _events(path, data, base["events"])
     return merged
+
+
+def _events(path: Path, data: Mapping, inherited: list) -> list:
+    """The inherited events followed by the file's own; ``events = []`` drops the inherited."""
+    if "events" not in data:
+        return list(inherited)
+    own = data["events"]
+    if not isinstance(own, list) or not all(isinstance(e, Mapping) for e in own):
+        raise ConfigError(f"{path.name}: events", own, "[[events]] tables (week, set, ...)")
+    return [*inherited, *own] if own else []
 
 
 def _table(path: Path, data: Mapping, key: str) -> Mapping[str, Any]:

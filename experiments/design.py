@@ -1,7 +1,9 @@
 """Designs: the list of planned runs of an experiment, one row per run.
 
 A design is a DataFrame with the columns of :data:`DESIGN_COLUMNS` followed by one column per
-varied parameter. Every run carries a content-hashed ``run_id`` (see :mod:`experiments.ids`),
+varied parameter or event field (``event.N.FIELD``, see :mod:`experiments.timeline`). The
+``events`` column holds each run's whole timeline of policy events as JSON (``[]`` without).
+Every run carries a content-hashed ``run_id`` (see :mod:`experiments.ids`, events included),
 so the same run planned twice - by a rerun, a larger ``--reps`` or a doubled Sobol N - is the
 same row and is never executed twice.
 
@@ -22,7 +24,9 @@ import pandas as pd
 
 from experiments.config import Scenario
 from experiments.ids import run_id
+from experiments.timeline import apply_event_fields, events_from_json, events_json, split_point
 from sim.errors import ConfigError
+from sim.events import Event
 
 DESIGN_COLUMNS = (
     "run_id",
@@ -33,6 +37,7 @@ DESIGN_COLUMNS = (
     "seed",
     "weeks",
     "overrides",
+    "events",
 )
 
 
@@ -54,7 +59,8 @@ def build_design(
 
     Args:
         kind: design kind stored with every run ("kwadrant", "sobol", "morris", ...).
-        points: the varied parameter values, in sample order (``sample_row`` is the index).
+        points: the varied parameter values, in sample order (``sample_row`` is the index);
+            ``event.N.FIELD`` entries change the scenario's event N for that point.
         reps: replications per point.
         root_seed: root of the seed sequence.
         weeks: run length.
@@ -67,7 +73,8 @@ def build_design(
         the run is executed once and its result serves both rows.
 
     Raises:
-        ConfigError: reps < 1.
+        ConfigError: reps < 1, or a point's events that are not allowed (checked here, before
+            anything runs).
     """
     if reps < 1:
         raise ConfigError("--reps", reps, "allowed: a whole number >= 1")
@@ -79,19 +86,28 @@ def build_design(
         base_json = json.dumps(base, sort_keys=True, default=str)
         typology = scenario.typology if scenario else None
         for sample_row, point in enumerate(points):
-            params = _params(scenario, point)
+            params, events = _params(scenario, point, weeks)
+            timeline = events_json(events)
             for rep, seed in enumerate(run_seeds):
-                ids = run_id(params, typology, seed, weeks)
+                ids = run_id(params, typology, seed, weeks, events)
                 rows.append(
-                    (ids, kind, name, sample_row, rep, seed, weeks, base_json, *point.values())
+                    (ids, kind, name, sample_row, rep, seed, weeks, base_json, timeline)
+                    + tuple(point.values())
                 )
     varied = list(points[0]) if points else []
     return pd.DataFrame(rows, columns=[*DESIGN_COLUMNS, *varied])
 
 
-def _params(scenario: Scenario | None, point: Mapping[str, Any]) -> Mapping[str, Any]:
+def _params(
+    scenario: Scenario | None, point: Mapping[str, Any], weeks: int
+) -> tuple[Mapping[str, Any], tuple[Event, ...]]:
+    """The full parameters and the events of one point's runs (both go into the run id)."""
+    if scenario is None:
+        return dict(point), ()
+    overrides, fields = split_point(point)
     # The full validated parameters go into the hash, so a default that changes changes the id.
-    return scenario.with_overrides(point).params if scenario else dict(point)
+    params = scenario.with_overrides(overrides).params
+    return params, apply_event_fields(scenario.events, fields, weeks)
 
 
 def varied_columns(design: pd.DataFrame) -> list[str]:
@@ -113,6 +129,7 @@ def tasks(design: pd.DataFrame) -> list[dict[str, Any]]:
                 "sample_row": int(rec["sample_row"]),
                 "replication": int(rec["replication"]),
                 "overrides": json.loads(rec["overrides"]),
+                "events": events_from_json(rec.get("events")),
                 "varied": {name: _plain(rec[name]) for name in varied},
             }
         )

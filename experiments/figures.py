@@ -9,6 +9,7 @@ store or a file.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -24,7 +25,12 @@ BANDS = ((0.05, 0.95), (0.25, 0.75))
 _COLOURS = ("31,119,180", "214,39,40", "44,160,44", "148,103,189", "255,127,14", "140,86,75")
 
 
-def fan_chart(quantiles: pd.DataFrame, outcome: str, title: str | None = None) -> go.Figure:
+def fan_chart(
+    quantiles: pd.DataFrame,
+    outcome: str,
+    title: str | None = None,
+    events: Mapping[int, str] | None = None,
+) -> go.Figure:
     """An outcome over time across replications: per group the median and 50%/90% bands.
 
     Args:
@@ -32,6 +38,8 @@ def fan_chart(quantiles: pd.DataFrame, outcome: str, title: str | None = None) -
             ``group``, ``week``, ``n`` and ``q05``, ``q25``, ``q50``, ``q75``, ``q95``.
         outcome: the outcome's name (axis title, unit).
         title: figure title; default names the outcome.
+        events: policy events to mark, week -> label (see
+            :func:`experiments.timeline.event_marks`): a dotted vertical line each.
     """
     fig = go.Figure()
     unit = OUTCOMES[outcome].unit if outcome in OUTCOMES else ""
@@ -68,6 +76,13 @@ def fan_chart(quantiles: pd.DataFrame, outcome: str, title: str | None = None) -
         yaxis_title=f"{outcome} ({unit})" if unit else outcome,
         height=420,
     )
+    for week, label in sorted((events or {}).items()):
+        fig.add_vline(
+            x=week,
+            line={"dash": "dot", "color": "grey", "width": 1},
+            annotation={"text": label, "textangle": -90, "font": {"size": 10}},
+            annotation_position="top left",
+        )
     return fig
 
 

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from experiments.version import model_version
+from sim.events import Event
 
 if TYPE_CHECKING:
     from experiments.config import Scenario
@@ -31,7 +32,7 @@ def run_id(
     typology: Typology | Mapping[str, Any] | None,
     seed: int,
     weeks: int,
-    events: Sequence[Mapping[str, Any]] = (),
+    events: Sequence[Mapping[str, Any] | Event] = (),
     version: str | None = None,
 ) -> str:
     """Return the id of one run: :data:`ID_LENGTH` lowercase hex digits.
@@ -43,7 +44,10 @@ def run_id(
             ``values``); None for an abstract test model without one.
         seed: the run's seed.
         weeks: the number of reported weeks.
-        events: scheduled events (dicts), in order; none by default.
+        events: policy events (:class:`~sim.events.Event` or their dicts); none by default.
+            Their order does not matter (the model applies them by week), so they are
+            hashed in a canonical order: the same timeline from a scenario file or from
+            ``--event`` options has one id.
         version: the model version; default :func:`~experiments.version.model_version`.
     """
     traits = getattr(typology, "values", typology)
@@ -51,7 +55,7 @@ def run_id(
         {
             "params": dict(sorted(params.items())),
             "typology": traits,
-            "events": [dict(e) for e in events],
+            "events": canonical_events(events),
             "seed": int(seed),
             "weeks": int(weeks),
             "version": version or model_version(),
@@ -60,6 +64,12 @@ def run_id(
         default=str,
     )
     return hashlib.sha256(payload.encode()).hexdigest()[:ID_LENGTH]
+
+
+def canonical_events(events: Sequence[Mapping[str, Any] | Event]) -> list[dict[str, Any]]:
+    """Events as plain dicts in one order (by their JSON): the form hashed into a run id."""
+    plain = [e.to_dict() if isinstance(e, Event) else dict(e) for e in events]
+    return sorted(plain, key=lambda e: json.dumps(e, sort_keys=True, default=str))
 
 
 def scenario_run_id(scenario: Scenario, seed: int, weeks: int, version: str | None = None) -> str:

@@ -73,7 +73,10 @@ def run_local(
     # every design row gets its run's summary: identical points share one run
     rows = design.drop(columns=["overrides"], errors="ignore")
     found = pd.DataFrame(report.summaries)
-    summaries = rows.merge(found.drop(columns="seed"), on="run_id") if len(found) else found
+    if len(found):  # seed and events come with the design rows
+        summaries = rows.merge(found.drop(columns=["seed", "events"], errors="ignore"), on="run_id")
+    else:
+        summaries = found
     weekly = pd.concat(report.weekly, ignore_index=True) if report.weekly else pd.DataFrame()
     return LocalResult(summaries, weekly, pd.DataFrame(report.failures), report.cancelled)
 

@@ -18,15 +18,18 @@ import pandas as pd
 def run_model(task: dict[str, Any]) -> pd.DataFrame:
     """Run the MPG V&O model for one task through :func:`experiments.single.run_scenario`.
 
-    The scenario is rebuilt from the stored overrides and varied values, so a worker needs
-    the package and ``configs/typologies.toml`` but not the scenario's file.
+    The scenario is rebuilt from the stored overrides, varied values and events (the
+    task's ``events``: the run's whole timeline, design fields already put in), so a worker
+    needs the package and ``configs/typologies.toml`` but not the scenario's file.
     """
     # Imported here so that the CLI and the Ishigami tests start without loading the model.
     from experiments.config import Scenario, load_typology
     from experiments.single import run_scenario
+    from experiments.timeline import split_point
+    from sim.events import check_events
     from sim.params import validate
 
-    overrides = {**task["overrides"], **task["varied"]}
+    overrides, _ = split_point({**task["overrides"], **task["varied"]})
     scenario = Scenario(
         name=task["scenario"],
         description="",
@@ -35,6 +38,7 @@ def run_model(task: dict[str, Any]) -> pd.DataFrame:
         typology=load_typology(),
         weeks=task["weeks"],
         seed=task["seed"],
+        events=check_events(task.get("events", ()), task["weeks"]),
     )
     return run_scenario(scenario, task["seed"], task["weeks"])
 

@@ -77,14 +77,20 @@ def plan_kwadrant(
 
 
 def _identity(kind: str, scenarios: Sequence[Scenario], weeks: int, seed: int) -> dict:
-    """What makes a sweep over scenarios the same experiment (the reps may grow)."""
-    return {
+    """What makes a sweep over scenarios the same experiment (the reps may grow).
+
+    Events enter only when a scenario has some, so stores made before events existed resume.
+    """
+    identity = {
         "kind": kind,
         "scenarios": [s.name for s in scenarios],
         "weeks": weeks,
         "seed": seed,
         "overrides": {s.name: dict(s.overrides) for s in scenarios},
     }
+    if any(s.events for s in scenarios):
+        identity["events"] = {s.name: s.event_dicts() for s in scenarios}
+    return identity
 
 
 def analyse_kwadrant(
@@ -206,6 +212,8 @@ def plan_sensitivity(
         "scenario": scenario.name if scenario else None,
         "overrides": dict(scenario.overrides) if scenario else {},
     }
+    if scenario is not None and scenario.events:
+        identity["events"] = scenario.event_dicts()
     if method == "morris":
         identity["trajectories"] = n  # Morris designs are not nested; N is part of the identity
     prepare(store, design, identity, {"n": n, "reps": reps})

@@ -4,6 +4,13 @@ Every value is checked against the parameter declaration (:mod:`sim.params`) bef
 runs, and a bad one is reported as one line naming where it was, the value and what is allowed.
 A point is a dict of parameter values overriding the scenario; the design then replicates
 every point (see :func:`experiments.design.build_design`).
+
+A name ``event.N.FIELD`` varies event N of the run's timeline instead of a parameter: its
+``week``, ``until`` or ``ramp_weeks``, the value of a lever it sets, or a ``LEVEL_type`` it
+changes (see :mod:`experiments.timeline`). So ``--event "52:pooled_funding=0.8" --param
+event.0.week=26,52,78`` sweeps the timing of a policy change, and ``--param
+event.0.pooled_funding=0.4,0.6,0.8`` its size. Whether the resulting events are allowed (a
+week within the run, no overlap) is checked when the design is planned, before anything runs.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from typing import Any
 from scipy.stats import qmc
 
 from experiments.config import parse_value
+from experiments.timeline import event_field_kind, is_event_field, parse_event_field
 from sim.errors import ConfigError
 from sim.params import check_name
 
@@ -29,7 +37,29 @@ def _split(spec: str, field: str) -> tuple[str, str]:
     name, sep, rest = spec.partition("=")
     if not sep or not name.strip() or not rest.strip():
         raise ConfigError(field, spec, "write it as NAME=VALUES")
-    return check_name(name.strip()).name, rest.strip()
+    return checked_name(name.strip()), rest.strip()
+
+
+def checked_name(name: str) -> str:
+    """A design column's name: a declared parameter or an event field (``event.N.FIELD``).
+
+    Raises:
+        ConfigError: an unknown parameter or a malformed event field.
+    """
+    if is_event_field(name):
+        event_field_kind(name)  # checks the form and the lever's name
+        return name
+    return check_name(name).name
+
+
+def kind_of(name: str) -> str:
+    """The kind of a design column's values: "int", "float", "bool" or "choice"."""
+    return event_field_kind(name) if is_event_field(name) else check_name(name).kind
+
+
+def parse_point_value(name: str, raw: str) -> Any:
+    """The value of a design column from text, checked (a parameter or an event field)."""
+    return parse_event_field(name, raw) if is_event_field(name) else parse_value(name, raw)
 
 
 def parse_grid(specs: Sequence[str]) -> dict[str, list[Any]]:
@@ -45,7 +75,7 @@ def parse_grid(specs: Sequence[str]) -> dict[str, list[Any]]:
         name, rest = _split(spec, "--param")
         if name in out:
             raise ConfigError("--param", name, "each parameter at most once")
-        values = [parse_value(name, raw) for raw in rest.split(",") if raw.strip()]
+        values = [parse_point_value(name, raw) for raw in rest.split(",") if raw.strip()]
         out[name] = list(dict.fromkeys(values))
     return out
 
@@ -74,13 +104,13 @@ def parse_ranges(specs: Sequence[str]) -> dict[str, tuple[float, float]]:
     out: dict[str, tuple[float, float]] = {}
     for spec in specs:
         name, rest = _split(spec, "--param")
-        param = check_name(name)
-        if param.kind not in ("int", "float"):
-            raise ConfigError("--param", name, f"not numeric ({param.kind}); use sweep grid")
+        kind = kind_of(name)
+        if kind not in ("int", "float"):
+            raise ConfigError("--param", name, f"not numeric ({kind}); use sweep grid")
         low_raw, sep, high_raw = rest.partition(":")
         if not sep:
             raise ConfigError("--param", spec, "write it as NAME=LOW:HIGH")
-        low, high = parse_value(name, low_raw), parse_value(name, high_raw)
+        low, high = parse_point_value(name, low_raw), parse_point_value(name, high_raw)
         if not low < high:
             raise ConfigError("--param", spec, "LOW must be smaller than HIGH")
         if name in out:
@@ -106,7 +136,7 @@ def lhs_points(box: Mapping[str, tuple[float, float]], n: int, seed: int) -> lis
     for row in qmc.scale(unit, low, high):
         point = {}
         for name, value in zip(names, row, strict=True):
-            point[name] = round(value) if check_name(name).kind == "int" else float(value)
+            point[name] = round(value) if kind_of(name) == "int" else float(value)
         points.append(point)
     return points
 
@@ -127,7 +157,7 @@ def csv_points(path: str | Path) -> list[dict[str, Any]]:
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if len(rows) < 2:
         raise ConfigError("FILE", str(path), "a header of parameter names and at least one row")
-    header = [check_name(name.strip()).name for name in rows[0]]
+    header = [checked_name(name.strip()) for name in rows[0]]
     if len(set(header)) != len(header):
         raise ConfigError(f"{path.name}: header", ",".join(header), "each parameter at most once")
     _check_size(len(rows) - 1)
@@ -142,7 +172,7 @@ def csv_points(path: str | Path) -> list[dict[str, Any]]:
         point = {}
         for name, raw in zip(header, row, strict=True):
             try:
-                point[name] = parse_value(name, raw)
+                point[name] = parse_point_value(name, raw)
             except ConfigError as exc:
                 raise ConfigError(f"{path.name}: line {number}, {name}", raw, exc.allowed) from None
         points.append(point)

@@ -22,6 +22,7 @@ from experiments import figures, kwadrant, pipeline
 from experiments.design import varied_columns
 from experiments.store import Store
 from experiments.summary import quantiles_over_time
+from experiments.timeline import event_marks
 from sim.errors import ConfigError
 
 _CSS = (
@@ -136,7 +137,13 @@ def _extreme_fans(store: Store, runs: pd.DataFrame, cells: pd.DataFrame, outcome
         groups[f"{name} {kwadrant.coat_label(cell, True)}"] = list(runs.run_id[match])
     weekly = store.weekly([i for ids in groups.values() for i in ids], [outcome])
     title = f"{outcome} over time: {' and '.join(ends)} coat across replications"
-    return figures.fan_chart(quantiles_over_time(weekly, outcome, groups), outcome, title)
+    marks = _marks(runs[runs.run_id.isin(weekly.run_id)])
+    return figures.fan_chart(quantiles_over_time(weekly, outcome, groups), outcome, title, marks)
+
+
+def _marks(runs: pd.DataFrame) -> dict[int, str]:
+    """The policy events of these runs, to mark on charts over time (none in older stores)."""
+    return event_marks(runs.events.dropna().unique()) if "events" in runs else {}
 
 
 # --- own designs ---------------------------------------------------------------------------
@@ -161,8 +168,10 @@ def _points(store: Store, points: pd.DataFrame) -> list[str]:
         groups[f"{row.scenario}: {label}"] = list(ids)
     weekly = store.weekly([i for ids in groups.values() for i in ids], shown)
     out.append("<h2>Outcomes over time across replications</h2>")
+    marks = _marks(runs[runs.run_id.isin(weekly.run_id)])
     for outcome in shown:
-        out.append(_fig(figures.fan_chart(quantiles_over_time(weekly, outcome, groups), outcome)))
+        fans = quantiles_over_time(weekly, outcome, groups)
+        out.append(_fig(figures.fan_chart(fans, outcome, events=marks)))
     return out
 
 

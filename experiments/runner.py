@@ -15,6 +15,7 @@ batches one at a time, run by run, so only the run that kills its worker is reco
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import time
@@ -277,13 +278,17 @@ def _failure(task: dict[str, Any], exc: BaseException) -> dict[str, Any]:
 
 
 def summarise(table: pd.DataFrame, task: dict[str, Any], seconds: float) -> dict[str, Any]:
-    """One run's scalars: each outcome's tail mean (see :mod:`experiments.summary`)."""
+    """One run's scalars: each outcome's tail mean (see :mod:`experiments.summary`).
+
+    The summary also keeps the run's policy events, as JSON text (``[]`` without).
+    """
     last = tail(table)
     means = last[numeric_outcome_columns(last)].mean()
     return {
         "run_id": task["run_id"],
         "seed": task["seed"],
         **task["varied"],
+        "events": json.dumps(task.get("events", []), sort_keys=True),
         **means.to_dict(),
         "weeks_averaged": len(last),
         "elapsed_s": seconds,

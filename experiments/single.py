@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -10,6 +10,7 @@ import pandas as pd
 from experiments.config import Scenario
 from experiments.ids import run_id
 from experiments.tables import label
+from sim.events import Event
 from sim.run import simulate
 from sim.typology import Typology, load_typology
 
@@ -24,18 +25,27 @@ def run_scenario(
 ) -> pd.DataFrame:
     """Run ``scenario`` once and return its weekly outcomes (columns ``week`` + outcomes).
 
+    With events, the table has an ``events`` column naming the events of each week.
+
     Args:
-        scenario: a validated scenario.
+        scenario: a validated scenario (its ``events`` included).
         seed: the run's seed; the same seed gives the same table.
         weeks: run length; the scenario's own when None.
         on_week: called as ``on_week(week, weeks)`` after every week (progress bars, cancel).
+
+    Raises:
+        ConfigError: an event that does not fit in a run of ``weeks`` (checked before running).
     """
+    weeks = weeks or scenario.weeks
+    if scenario.events:
+        scenario = scenario.with_events(weeks=weeks)
     return simulate(
         scenario.params,
         scenario.typology,
         seed=seed,
-        weeks=weeks or scenario.weeks,
+        weeks=weeks,
         on_week=on_week,
+        events=scenario.events,
     )
 
 
@@ -46,11 +56,12 @@ def tidy(
     weeks: int,
     varied: Mapping[str, Any] | None = None,
     typology: Typology | None = None,
+    events: Sequence[Event] = (),
 ) -> pd.DataFrame:
     """Put a run's weekly table in the house format: run_id, seed, week, <varied>, <outcomes>.
 
-    ``typology`` is the one the run used (default: the model's default typology); it is part
-    of the run id (see :mod:`experiments.ids`).
+    ``typology`` (default: the model's default typology) and ``events`` are the ones the run
+    used; both are part of the run id (see :mod:`experiments.ids`).
     """
-    rid = run_id(params, typology or load_typology(), seed, weeks)
+    rid = run_id(params, typology or load_typology(), seed, weeks, events)
     return label(weekly, rid, seed, varied)
