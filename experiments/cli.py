@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, dict[str, Callable]]] = {
             "export": cli_store.export,
             "validate": cli_validate.validate,
             "calibrate": cli_validate.calibrate,
+            "robust": cli_experiments.robust,
         },
     ),
     "sweep": (

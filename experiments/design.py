@@ -77,9 +77,8 @@ def build_design(
         name = scenario.name if scenario else kind
         base = dict(scenario.overrides) if scenario else {}
         base_json = json.dumps(base, sort_keys=True, default=str)
-        typology = scenario.typology if scenario else None
         for sample_row, point in enumerate(points):
-            params = _params(scenario, point)
+            params, typology = _inputs(scenario, point)
             for rep, seed in enumerate(run_seeds):
                 ids = run_id(params, typology, seed, weeks)
                 rows.append(
@@ -89,9 +88,15 @@ def build_design(
     return pd.DataFrame(rows, columns=[*DESIGN_COLUMNS, *varied])
 
 
-def _params(scenario: Scenario | None, point: Mapping[str, Any]) -> Mapping[str, Any]:
-    # The full validated parameters go into the hash, so a default that changes changes the id.
-    return scenario.with_overrides(point).params if scenario else dict(point)
+def _inputs(scenario: Scenario | None, point: Mapping[str, Any]) -> tuple[Mapping[str, Any], Any]:
+    """The full parameters and the typology of one point (traits in a point change it).
+
+    The full validated parameters go into the hash, so a default that changes changes the id.
+    """
+    if scenario is None:
+        return dict(point), None
+    run = scenario.with_overrides(point)
+    return run.params, run.typology
 
 
 def varied_columns(design: pd.DataFrame) -> list[str]:

@@ -19,20 +19,24 @@ def run_model(task: dict[str, Any]) -> pd.DataFrame:
     """Run the MPG V&O model for one task through :func:`experiments.single.run_scenario`.
 
     The scenario is rebuilt from the stored overrides and varied values, so a worker needs
-    the package and ``configs/typologies.toml`` but not the scenario's file.
+    the package and ``configs/typologies.toml`` but not the scenario's file. Overrides named
+    ``level.type.trait`` set typology traits (see :mod:`experiments.traits`), as the design
+    did when it computed the run id.
     """
     # Imported here so that the CLI and the Ishigami tests start without loading the model.
+    from experiments import traits
     from experiments.config import Scenario, load_typology
     from experiments.single import run_scenario
     from sim.params import validate
 
     overrides = {**task["overrides"], **task["varied"]}
+    params, trait_values = traits.split(overrides)
     scenario = Scenario(
         name=task["scenario"],
         description="",
         overrides=overrides,
-        params=validate(overrides),
-        typology=load_typology(),
+        params=validate(params),
+        typology=traits.apply(load_typology(), trait_values),
         weeks=task["weeks"],
         seed=task["seed"],
     )
