@@ -307,14 +307,15 @@ def analyse(
         ``robust`` (per profile and coat), ``robust_choice`` (per profile) and
         ``robust_regret`` (per profile, world and coat).
 
+    Worlds in which a coat has no finished run are left out (see :func:`complete_worlds`).
+
     Raises:
-        ConfigError: no runs, or a world without all 81 coats finished.
+        ConfigError: no runs, or no complete world.
     """
     runs = runs[runs["design_kind"] == "robust"] if "design_kind" in runs else runs
     if runs.empty:
         raise ConfigError("results", "robust", "no finished robust runs yet")
-    _check_complete(runs)
-    per_world = regrets(run_values(runs, outcome), outcome, tolerance)
+    per_world = regrets(run_values(complete_worlds(runs), outcome), outcome, tolerance)
     summary = summarise(per_world)
     return {
         "robust": summary.assign(outcome=outcome),
@@ -323,16 +324,25 @@ def analyse(
     }
 
 
-def _check_complete(runs: pd.DataFrame) -> None:
-    coats = runs.groupby(["scenario", world_of(runs["sample_row"])])["sample_row"].nunique()
-    short = coats[coats < len(COATS)]
-    if len(short):
-        (scenario, world), n = short.index[0], int(short.iloc[0])
+def complete_worlds(runs: pd.DataFrame) -> pd.DataFrame:
+    """The runs of the worlds in which all 81 coats have a finished run.
+
+    A world with a failed or missing coat cannot say which coat is best: it is left out, and
+    ``worlds`` in the tables counts the worlds used.
+
+    Raises:
+        ConfigError: no world is complete.
+    """
+    world = world_of(runs["sample_row"])
+    coats = runs.groupby(["scenario", world])["sample_row"].transform("nunique")
+    kept = runs[coats == len(COATS)]
+    if kept.empty:
         raise ConfigError(
             "results",
-            f"{scenario} world {world}: {n} of {len(COATS)} coats",
-            "have a finished run; rerun the command to finish the design",
+            "robust",
+            f"no world has all {len(COATS)} coats finished; rerun the command to finish them",
         )
+    return kept
 
 
 def headline(choice: pd.Series, summary: pd.DataFrame) -> dict[str, Any]:
