@@ -396,7 +396,9 @@ def sobol(
 
 def morris(
     scenario: Annotated[str, typer.Option(help="Scenario name or TOML path.")] = "baseline",
-    params: Annotated[str | None, typer.Option(help="Parameters a,b,c (default: ~15).")] = None,
+    params: Annotated[
+        str | None, typer.Option(help="Parameters a,b,c (default: ~15); 'all': every input.")
+    ] = None,
     n: Annotated[int, typer.Option("--n", help="Optimal trajectories r (>= 2).")] = 10,
     reps: Reps = 1,
     outcome: Annotated[str, typer.Option(help="Outcome(s) a,b.")] = "stagnation_rate",
@@ -423,6 +425,10 @@ def _sensitivity(method: str, a: dict) -> None:
     outcomes = [o.strip() for o in a["outcome"].split(",") if o.strip()]
     pipeline.check_outcomes(outcomes, list(OUTCOMES))
     names = [p.strip() for p in a["params"].split(",")] if a["params"] else None
+    if names == ["all"]:
+        own = {**load_scenario(a["scenario"]).overrides, **parse_sets(a["sets"])}
+        names = sensitivity.all_inputs(own)
+        console.print(_count_line(names))
     prob = sensitivity.problem(names)
     _preflight(a)
     (scen,) = _scenarios([a["scenario"]], a["sets"], prob["names"])
@@ -442,6 +448,14 @@ def _sensitivity(method: str, a: dict) -> None:
     _run_pending_from(store, design, a)
     if _analyse_here(store, a["shard_spec"]) and _finished(store, design, quiet=True):
         _print_sensitivity(pipeline.analyse_sensitivity(store, outcomes, a["n"]))
+
+
+def _count_line(names: list[str]) -> str:
+    from experiments import uncertainty as unc
+
+    kinds = unc.counts([f for f in unc.space() if f.name in set(names)])
+    parts = ", ".join(f"{kinds[k]} {k}s" for k in unc.KINDS)
+    return f"--params all: {len(names)} uncertain inputs ({parts})"
 
 
 # --- running with a progress bar -----------------------------------------------------------
