@@ -447,7 +447,10 @@ def _sensitivity(method: str, a: dict) -> None:
     )
     _run_pending_from(store, design, a)
     if _analyse_here(store, a["shard_spec"]) and _finished(store, design, quiet=True):
-        _print_sensitivity(pipeline.analyse_sensitivity(store, outcomes, a["n"]))
+        tables = pipeline.analyse_sensitivity(store, outcomes, a["n"])
+        _print_sensitivity(tables)
+        if method == "morris":
+            _print_screen(tables["morris"], a)
 
 
 def _count_line(names: list[str]) -> str:
@@ -685,6 +688,22 @@ def _print_sensitivity(tables: dict[str, pd.DataFrame]) -> None:
         out.print("convergence (max ST CI half-width by N):")
         for _, r in conv.iterrows():
             out.print(f"  {r.outcome}  N={int(r.n):>6}  {r.ST_conf:.3f}")
+
+
+def _print_screen(morris: pd.DataFrame, a: dict) -> None:
+    """The inputs that matter, and the Sobol command for them (see sensitivity.screen)."""
+    from experiments import sensitivity
+
+    few = sensitivity.screen(morris)
+    if not few:
+        out.print("screening: no input stands out from the noise; Sobol would rank nothing")
+        return
+    out.print(
+        f"screening: {len(few)} of {morris.parameter.nunique()} inputs matter (mu* at least "
+        f"{sensitivity.SCREEN_SHARE:.0%} of the largest, CI above 0); Sobol on them:\n"
+        f"  mpgsim sensitivity sobol --scenario {a['scenario']} --params {','.join(few)} "
+        f"--n 256 --reps 3 --outcome {a['outcome']} --out results/sobol-few"
+    )
 
 
 def _pm(value: float, ci: float) -> str:

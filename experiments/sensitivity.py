@@ -188,3 +188,28 @@ def morris_indices(prob: dict, X: np.ndarray, Y: np.ndarray, seed: int) -> pd.Da
 def declared_unit(name: str) -> str:
     """Unit of a declared parameter ("" for abstract test problems)."""
     return PARAMETERS[name].unit if name in PARAMETERS else ""
+
+
+#: Screening: keep inputs whose Morris mu* reaches this share of the largest mu* ...
+SCREEN_SHARE = 0.1
+#: ... at most this many (Sobol's cost grows with every input: N x (D + 2) runs).
+SCREEN_MAX = 15
+
+
+def screen(morris: pd.DataFrame, share: float = SCREEN_SHARE, at_most: int = SCREEN_MAX) -> list:
+    """The inputs that matter after Morris screening, for a Sobol analysis of the few.
+
+    Per outcome, an input is kept when its mu* reaches ``share`` of that outcome's largest
+    mu* and the lower end of its bootstrap 95% interval is above zero (its effect is not
+    noise); the union over outcomes is ranked by the largest scaled mu* and cut at ``at_most``.
+    """
+    kept: dict[str, float] = {}
+    for _, group in morris.groupby("outcome"):
+        top = group["mu_star"].max()
+        if not top > 0:
+            continue
+        scaled = group["mu_star"] / top
+        keep = (scaled >= share) & (group["mu_star"] - group["mu_star_conf"] > 0)
+        for name, value in zip(group["parameter"][keep], scaled[keep], strict=True):
+            kept[name] = max(kept.get(name, 0.0), float(value))
+    return sorted(kept, key=lambda n: -kept[n])[:at_most]

@@ -219,6 +219,11 @@ def body(ctx, mix: str, outcome: str, lang: str):
     )
 
 
+def _regret(value: float, outcome: str, lang: str) -> str:
+    """A regret in score points, or in the outcome's own unit."""
+    return number(value, lang, decimals=1) if outcome == "score" else fmt(outcome, value, lang)
+
+
 def how_sure(robust: pd.DataFrame, mix: str, lang: str):
     """How sure the best coat is over plausible readings: P(best) and ties, when stored."""
     heading = html.H2(t("kwadrant.robust_title", lang), className="h5 mt-4")
@@ -245,7 +250,7 @@ def how_sure(robust: pd.DataFrame, mix: str, lang: str):
                 html.Td(figures.coat_text(r, lang)),
                 html.Td(fit.percent(r["p_best"])),
                 html.Td("–" if pd.isna(r["p_within_ci"]) else fit.percent(r["p_within_ci"])),
-                html.Td(number(r["regret_median"], lang, decimals=1)),
+                html.Td(_regret(r["regret_median"], outcome, lang)),
             ]
         )
         for _, r in robust.head(5).iterrows()

@@ -298,3 +298,34 @@ def test_every_coat_appears_once_in_the_design():
         assert set(map(tuple, rows[list(robust.FACTORS)].to_numpy())) == coats
     # common random numbers: replication r has one seed in every world and coat
     assert design.groupby("replication").seed.nunique().eq(1).all()
+
+
+# --- Morris over everything, then Sobol on the few ---------------------------------------------
+
+
+def test_all_inputs_are_every_uncertain_input_but_what_the_profile_sets():
+    from experiments import sensitivity
+
+    names = sensitivity.all_inputs({})
+    assert len(names) == len(uncertainty.space()) >= 150
+    prob = sensitivity.problem(names)
+    assert prob["num_vars"] == len(names)
+    assert prob["bounds"][names.index(CREATIVITY)] == [0.0, 1.0]
+    jesse = sensitivity.all_inputs(load_scenario("cases/jesse").overrides)
+    assert "severity_addiction" not in jesse and len(jesse) < len(names)
+
+
+def test_screening_keeps_inputs_that_stand_out_from_noise():
+    from experiments import sensitivity
+
+    morris = pd.DataFrame(
+        {
+            "outcome": ["y"] * 4 + ["z"] * 2,
+            "parameter": ["a", "b", "c", "d", "a", "d"],
+            "mu_star": [10.0, 2.0, 0.5, 3.0, 1.0, 1.0],
+            "mu_star_conf": [1.0, 1.0, 0.1, 4.0, 0.1, 0.1],
+        }
+    )
+    # c is below 10% of a; d's CI reaches 0 for y, but d matters as much as a for z
+    assert sensitivity.screen(morris) == ["a", "d", "b"]
+    assert sensitivity.screen(morris, at_most=1) == ["a"]
