@@ -271,23 +271,35 @@ def explain(minimax: pd.Series, satis: pd.Series, outcome: str, tolerance: float
             f"{tol['nl']} van de beste, vaker dan elke andere jas."
         )
         return en, nl
+    same = np.isclose(a["p_satisficing"], b["p_satisficing"])
     en = (
         f"Minimax regret chooses {a['coat']}: in its worst world it falls {a['regret_max']:.3g} "
         f"short of the best ({b['coat']}: {b['regret_max']:.3g}), so it guards best against the "
         f"worst reading. Satisficing chooses {b['coat']}: it stays within {tol['en']} of the "
         f"best in {b['p_satisficing']:.0%} of the worlds ({a['coat']}: "
-        f"{a['p_satisficing']:.0%}). {b['coat']} is good enough more often, but some readings "
-        f"make it clearly worse; {a['coat']} is never far off, but less often close."
+        f"{a['p_satisficing']:.0%}). "
     )
     nl = (
         f"Minimax-spijt kiest {a['coat']}: in de slechtste wereld blijft die {a['regret_max']:.3g} "
         f"achter bij de beste ({b['coat']}: {b['regret_max']:.3g}), dus die beschermt het best "
         f"tegen de slechtste lezing. Satisficing kiest {b['coat']}: die blijft in "
         f"{b['p_satisficing']:.0%} van de werelden binnen {tol['nl']} van de beste "
-        f"({a['coat']}: {a['p_satisficing']:.0%}). {b['coat']} is vaker goed genoeg, maar in "
-        f"sommige lezingen duidelijk slechter; {a['coat']} zit nooit ver af, maar minder vaak "
-        "dichtbij."
+        f"({a['coat']}: {a['p_satisficing']:.0%}). "
     )
+    if same:
+        en += f"As often good enough, {b['coat']} has the smaller median regret."
+        nl += f"Even vaak goed genoeg heeft {b['coat']} de kleinere mediane spijt."
+    else:
+        en += (
+            f"{b['coat']} is good enough more often, but some readings make it worse than "
+            f"{a['coat']} ever is; {a['coat']} has the smaller worst case, but is less often "
+            "close to the best."
+        )
+        nl += (
+            f"{b['coat']} is vaker goed genoeg, maar in sommige lezingen slechter dan "
+            f"{a['coat']} ooit is; {a['coat']} heeft het minst slechte slechtste geval, maar zit "
+            "minder vaak dicht bij de beste."
+        )
     return en, nl
 
 
