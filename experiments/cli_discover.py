@@ -48,9 +48,8 @@ def discover(
     meta = store.meta()
     if meta.get("design_kind") != "robust":
         raise ConfigError("DIR", str(directory), "not a results directory of `mpgsim robust`")
-    tables = store.results()
-    if "robust_regret" not in tables:
-        tables = {**tables, **pipeline.analyse_robust(store)}
+    # analysed afresh, as the report does: a saved table may predate runs finished since
+    tables = {**store.results(), **pipeline.analyse_robust(store)}
     overrides = meta.get("identity", {}).get("overrides", {})
     summary, regret = tables["robust"], tables["robust_regret"]
     profiles = sorted(summary["scenario"].unique())
