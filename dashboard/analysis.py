@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 
 from dashboard.jobs import Task
-from dashboard.outcomes import FIT_CRITERIA, sign
 from dashboard.runs import Runner
 from dashboard.state import ScenarioState, default_state
+from experiments import score
 from experiments.kwadrant import paired_gaps
+from experiments.score import FIT_CRITERIA
 from experiments.summary import tail_mean
 from sim.params import TYPES
 from sim.typology import LEVELS
@@ -134,20 +135,6 @@ def paired_diff(
     return replicate_stats(diffs, outcome)
 
 
-def _criterion_scores(values: pd.DataFrame, bounds: pd.DataFrame, used: list[str]) -> pd.Series:
-    """Score 0-100 of each row: per criterion 0 (worst coat) to 100 (best coat), averaged."""
-    parts = []
-    for c in used:
-        low, high = bounds.loc["min", c], bounds.loc["max", c]
-        span = high - low
-        if span <= 0:
-            parts.append(pd.Series(1.0, index=values.index))
-            continue
-        norm = (values[c].astype(float) - low) / span
-        parts.append(norm if sign(c) > 0 else 1 - norm)
-    return 100 * sum(parts) / len(parts) if parts else pd.Series(0.0, index=values.index)
-
-
 def fit_scores(
     coats: pd.DataFrame,
     criteria: Sequence[str] = FIT_CRITERIA,
@@ -165,15 +152,15 @@ def fit_scores(
         The coats best first, with ``score``, ``rank``, ``coat`` and (with runs) ``gap``,
         ``gap_ci95`` and ``tied``.
     """
-    used = [c for c in criteria if c in coats.columns and sign(c) != 0]
-    bounds = coats[used].agg(["min", "max"])
+    used = score.criteria(coats.columns, criteria)
+    limits = score.bounds(coats, used)
     out = coats.copy()
-    out["score"] = _criterion_scores(coats, bounds, used)
+    out["score"] = score.criterion_scores(coats, limits, used)
     out["coat"] = [coat_id(r) for _, r in out.iterrows()]
     out = out.sort_values(["score", "coat"], ascending=[False, True]).reset_index(drop=True)
     out["rank"] = np.arange(1, len(out) + 1)
     if runs is not None and not runs.empty and "replication" in runs.columns:
-        per_run = runs.assign(score=_criterion_scores(runs, bounds, used))
+        per_run = runs.assign(score=score.criterion_scores(runs, limits, used))
         gap, ci = paired_gaps(per_run, "score", out.iloc[0])
         index = pd.MultiIndex.from_frame(out[TYPE_COLUMNS])
         out["gap"] = gap.reindex(index).to_numpy()

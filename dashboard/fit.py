@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.analysis import coat_means, coat_runs, coat_tasks, fit_scores
+from dashboard.analysis import TYPE_COLUMNS, coat_means, coat_runs, coat_tasks, fit_scores
+from dashboard.figures import coat_text
 from dashboard.i18n import t
 from dashboard.jobs import Task
 
@@ -58,3 +59,38 @@ def sure_text(tied: int, lang: str) -> str:
     if tied == 2:
         return t("workshop.sure_tied_one", lang)
     return t("workshop.sure_tied", lang, n=tied - 1)
+
+
+def stored_robust(ctx, mix: str) -> pd.DataFrame:
+    """The stored robust results of ``mix`` (see :func:`dashboard.stored.robust_summary`)."""
+    from dashboard.stored import robust_summary
+
+    return robust_summary(ctx.sweep_dir, mix)
+
+
+def robust_text(robust: pd.DataFrame | None, best, lang: str) -> str | None:
+    """How robust the revealed best coat is over plausible readings of the model, or None.
+
+    "Best in 64% of the plausible readings; coat Y in 22%": ``best`` is the revealed coat,
+    Y the coat most often best besides it.
+    """
+    if robust is None or robust.empty:
+        return None
+    coat = robust[(robust[TYPE_COLUMNS] == pd.Series(dict(best))[TYPE_COLUMNS]).all(axis=1)]
+    if coat.empty:
+        return None
+    others = robust.drop(index=coat.index)
+    other = others.iloc[0]
+    return t(
+        "workshop.robust",
+        lang,
+        p=percent(coat.iloc[0]["p_best"]),
+        worlds=int(coat.iloc[0]["worlds"]),
+        other=coat_text(other, lang),
+        q=percent(other["p_best"]),
+    )
+
+
+def percent(share: float) -> str:
+    """A share as a whole percentage, e.g. "64%"."""
+    return f"{round(100 * float(share))}%"

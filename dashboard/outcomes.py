@@ -15,6 +15,7 @@ import pandas as pd
 
 from dashboard.i18n import has, t
 from dashboard.numbers import decimals_for, number
+from experiments.score import FIT_CRITERIA  # noqa: F401 - re-exported for the pages
 from experiments.summary import tail_mean
 from experiments.tables import numeric_outcomes
 from sim.measures import HEADLINE as MODEL_HEADLINE
@@ -28,15 +29,6 @@ HEADLINE = tuple(
     name
     for name in MODEL_HEADLINE
     if name == "stagnation_rate" or not name.startswith("stagnation_")
-)
-
-#: criteria of the workshop's "best-fitting coat" score
-FIT_CRITERIA = (
-    "recovered_share",
-    "stagnation_rate",
-    "incidents_per_family_year",
-    "trust_mean",
-    "cost_per_household_year",
 )
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from experiments.store import Store
+from experiments.store import Store, all_results
 from experiments.tables import numeric_outcomes
 from sim.errors import ConfigError
 from sim.typology import LEVELS
@@ -57,11 +57,47 @@ def sweep_runs(root: str | Path | None) -> pd.DataFrame:
     Reads every kwadrant store found by :func:`find_stores`; a run stored twice (the same
     run id in two sweeps) counts once. Returns an empty frame when nothing is usable.
     """
-    frames = [_store_runs(store, _signature(store)) for store in find_stores(root)]
+    frames = [
+        _store_runs(store, _signature(store))
+        for store in find_stores(root)
+        if not _is_robust(store)  # a robust store's runs are 81 coats in other worlds
+    ]
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame()
     return pd.concat(frames, ignore_index=True).drop_duplicates("run_id", ignore_index=True)
+
+
+def _is_robust(path: Path) -> bool:
+    return Store(path).meta().get("design_kind") == "robust"
+
+
+def robust_summary(root: str | Path | None, mix: str) -> pd.DataFrame:
+    """Stored ``mpgsim robust`` results of profile ``mix``: one row per coat, P(best) first.
+
+    Read from the saved ``robust`` tables (a few kilobytes), so a page stays instant. When
+    several stores hold the profile, the one with the most worlds wins (the combined score
+    before a single outcome on a tie). Empty when there is none.
+    """
+    try:
+        table = all_results(root, "robust")
+    except (OSError, ValueError) as exc:
+        LOG.warning("cannot read robust results under %s: %s", root, exc)
+        return pd.DataFrame()
+    need = {"scenario", "coat", "p_best", "worlds", "store", *TYPE_COLUMNS}
+    if table.empty or not need <= set(table.columns):
+        return pd.DataFrame()
+    mine = _for_mix(table, mix)
+    if mine.empty:
+        return mine
+    rank = mine.groupby("store").agg(
+        worlds=("worlds", "max"), score=("outcome", lambda o: (o == "score").any())
+    )
+    store = rank.sort_values(["worlds", "score"], ascending=False).index[0]
+    chosen = mine[mine["store"] == store]
+    return chosen.sort_values(
+        ["p_best", "regret_median"], ascending=[False, True], ignore_index=True
+    )
 
 
 def _signature(store: Path) -> tuple:

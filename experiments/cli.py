@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 
 import typer
 
-from experiments import cli_experiments, cli_run, cli_store, cli_validate
+from experiments import cli_discover, cli_experiments, cli_run, cli_store, cli_validate
 from sim.errors import ConfigError
 
 HELP = "Simulate the MPG V&O work field: runs, sweeps, sensitivity, validation, reports."
@@ -33,6 +33,8 @@ COMMANDS: dict[str, tuple[str, dict[str, Callable]]] = {
             "export": cli_store.export,
             "validate": cli_validate.validate,
             "calibrate": cli_validate.calibrate,
+            "robust": cli_experiments.robust,
+            "discover": cli_discover.discover,
         },
     ),
     "sweep": (

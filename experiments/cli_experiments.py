@@ -249,6 +249,136 @@ def _analyse_here(store: Store, shard_spec: str | None) -> bool:
     return _finished(store)
 
 
+# --- robust coats -----------------------------------------------------------------------------
+
+Fix = Annotated[
+    list[str] | None,
+    typer.Option("--fix", help="Hold an input at NAME=VALUE (or NAME: its current value)."),
+]
+
+
+def robust(
+    scenario: Scenarios = ["cases/jesse"],  # noqa: B006
+    worlds: Annotated[int, typer.Option(help="Plausible worlds (Latin hypercube).")] = 64,
+    reps: Reps = 3,
+    weeks: Weeks = 26,
+    outcome: Annotated[
+        str, typer.Option(help="'score' (the workshop's combined score) or an outcome.")
+    ] = "score",
+    tolerance: Annotated[
+        float, typer.Option(help="Satisficing: within this share of the best (score: x100).")
+    ] = 0.05,
+    vary: Annotated[
+        str, typer.Option(help="Kinds of input to vary: trait,mechanism,parameter.")
+    ] = "trait,mechanism,parameter",
+    fix: Fix = None,
+    fix_file: Annotated[
+        Path | None, typer.Option(help="TOML file of inputs to hold: name = value.")
+    ] = None,
+    trait_order: Annotated[
+        str, typer.Option(help="kept: types keep the reading's order per trait; free: not.")
+    ] = "kept",
+    workers: Workers = None,
+    engine: EngineOpt = "processes",
+    scheduler: Scheduler = None,
+    shard_spec: Shard = None,
+    out_dir: OutDir = Path("results/robust"),
+    resume: Resume = False,
+    seed: Seed = None,
+    sets: Sets = None,
+    batch: Batch = None,
+    retry_failed: Retry = False,
+) -> None:
+    """Robust best coats: all 81 coats in K plausible worlds per profile; P(best) and regret."""
+    from experiments import pipeline
+    from experiments import robust as rob
+    from experiments import uncertainty as unc
+
+    a = locals()
+    rob.check_outcome(outcome)
+    rob.check_tolerance(tolerance)
+    _preflight(a)
+    factors = unc.space(vary.split(","))
+    scenarios = _scenarios(scenario, sets, [f.name for f in factors])
+    typology = scenarios[0].typology
+    fixed = unc.parse_fix(fix, fix_file, factors, typology)
+    root = scenarios[0].seed if seed is None else seed
+    table = unc.worlds(factors, worlds, root, typology, fixed, unc.check_order(trait_order))
+    store = _store(out_dir, resume)
+    space = {"worlds": worlds, "vary": [*unc.check_kinds(vary.split(","))], "fixed": fixed}
+    space["trait_order"] = trait_order
+    console.print(_space_line(factors, fixed, scenarios))
+    design = pipeline.plan_robust(
+        store,
+        scenarios,
+        table,
+        factors,
+        reps,
+        weeks or scenarios[0].weeks,
+        root,
+        space,
+        {"outcome": outcome, "tolerance": tolerance},
+    )
+    _run_pending_from(store, design, a)
+    if _analyse_here(store, shard_spec):
+        _print_robust(pipeline.analyse_robust(store, outcome, tolerance))
+
+
+def _space_line(factors, fixed, scenarios) -> str:
+    from experiments import uncertainty as unc
+
+    n = unc.counts(factors)
+    parts = [f"{n[k]} {k}s" for k in unc.KINDS if n[k]]
+    held = f", {len(fixed)} fixed" if fixed else ""
+    own = [
+        f"{s.name} sets {len(factors) - len(unc.for_scenario(factors, s.overrides))} itself"
+        for s in scenarios
+    ]
+    return f"uncertain inputs: {len(factors)} ({', '.join(parts)}{held}); " + "; ".join(own)
+
+
+def _print_robust(tables: dict[str, pd.DataFrame], top: int = 10) -> None:
+    from rich.table import Table
+
+    summary, choice = tables["robust"], tables["robust_choice"]
+    for _, pick in choice.iterrows():
+        group = summary[summary.scenario == pick.scenario].head(top)
+        grid = Table(
+            title=f"robust coats {pick.scenario}: {pick.outcome}, {pick.worlds} worlds",
+            title_justify="left",
+            caption=_ROBUST_LEGEND,
+            caption_justify="left",
+        )
+        for col in ("coat", "P(best)", "P(in CI)", "P(satisf.)", "regret med", "p90", "max"):
+            grid.add_column(col, justify="left" if col == "coat" else "right")
+        for _, r in group.iterrows():
+            grid.add_row(
+                r.coat,
+                f"{r.p_best:.0%}",
+                "n/a" if math.isnan(r.p_within_ci) else f"{r.p_within_ci:.0%}",
+                f"{r.p_satisficing:.0%}",
+                f"{r.regret_median:.3g}",
+                f"{r.regret_p90:.3g}",
+                f"{r.regret_max:.3g}",
+            )
+        out.print(grid)
+        ties = int(group.ties.iloc[0]) if len(group) else 0
+        out.print(
+            f"most often best: {pick.most_often_best} ({pick.most_often_best_p:.0%} of worlds; "
+            f"{ties} worlds with a shared best); minimax regret: {pick.minimax}; "
+            f"satisficing: {pick.satisficing}"
+        )
+        out.print(pick.why_en)
+        out.print(pick.why_nl)
+
+
+_ROBUST_LEGEND = (
+    "coat = professional/organisation/region/climate (V/B/I); P(best): share of worlds where "
+    "it is best (a shared best split); P(in CI): within the paired 95% CI of the best; "
+    "P(satisf.): regret within the tolerance; regret: shortfall from the world's best"
+)
+
+
 # --- sensitivity -----------------------------------------------------------------------------
 
 
@@ -281,7 +411,9 @@ def sobol(
 
 def morris(
     scenario: Annotated[str, typer.Option(help="Scenario name or TOML path.")] = "baseline",
-    params: Annotated[str | None, typer.Option(help="Parameters a,b,c (default: ~15).")] = None,
+    params: Annotated[
+        str | None, typer.Option(help="Parameters a,b,c (default: ~15); 'all': every input.")
+    ] = None,
     n: Annotated[int, typer.Option("--n", help="Optimal trajectories r (>= 2).")] = 10,
     reps: Reps = 1,
     outcome: Annotated[str, typer.Option(help="Outcome(s) a,b.")] = "stagnation_rate",
@@ -309,6 +441,10 @@ def _sensitivity(method: str, a: dict) -> None:
     outcomes = [o.strip() for o in a["outcome"].split(",") if o.strip()]
     pipeline.check_outcomes(outcomes, list(OUTCOMES))
     names = [p.strip() for p in a["params"].split(",")] if a["params"] else None
+    if names == ["all"]:
+        own = {**load_scenario(a["scenario"]).overrides, **parse_sets(a["sets"])}
+        names = sensitivity.all_inputs(own)
+        console.print(_count_line(names))
     prob = sensitivity.problem(names)
     _preflight(a)
     (scen,) = _scenarios([a["scenario"]], a["sets"], prob["names"])
@@ -329,7 +465,18 @@ def _sensitivity(method: str, a: dict) -> None:
     )
     _run_pending_from(store, design, a)
     if _analyse_here(store, a["shard_spec"]) and _finished(store, design, quiet=True):
-        _print_sensitivity(pipeline.analyse_sensitivity(store, outcomes, a["n"]))
+        tables = pipeline.analyse_sensitivity(store, outcomes, a["n"])
+        _print_sensitivity(tables)
+        if method == "morris":
+            _print_screen(tables["morris"], a)
+
+
+def _count_line(names: list[str]) -> str:
+    from experiments import uncertainty as unc
+
+    kinds = unc.counts([f for f in unc.space() if f.name in set(names)])
+    parts = ", ".join(f"{kinds[k]} {k}s" for k in unc.KINDS)
+    return f"--params all: {len(names)} uncertain inputs ({parts})"
 
 
 # --- running with a progress bar -----------------------------------------------------------
@@ -575,6 +722,22 @@ def _print_sensitivity(tables: dict[str, pd.DataFrame]) -> None:
         out.print("convergence (max ST CI half-width by N):")
         for _, r in conv.iterrows():
             out.print(f"  {r.outcome}  N={int(r.n):>6}  {r.ST_conf:.3f}")
+
+
+def _print_screen(morris: pd.DataFrame, a: dict) -> None:
+    """The inputs that matter, and the Sobol command for them (see sensitivity.screen)."""
+    from experiments import sensitivity
+
+    few = sensitivity.screen(morris)
+    if not few:
+        out.print("screening: no input stands out from the noise; Sobol would rank nothing")
+        return
+    out.print(
+        f"screening: {len(few)} of {morris.parameter.nunique()} inputs matter (mu* at least "
+        f"{sensitivity.SCREEN_SHARE:.0%} of the largest, CI above 0); Sobol on them:\n"
+        f"  mpgsim sensitivity sobol --scenario {a['scenario']} --params {','.join(few)} "
+        f"--n 256 --reps 3 --outcome {a['outcome']} --out results/sobol-few"
+    )
 
 
 def _pm(value: float, ci: float) -> str:

@@ -132,6 +132,8 @@ def _fmt(value: float) -> str:
 
 def _event_summary(events, table) -> None:
     """Per event: before and after means of the headline outcomes, recovery after a pulse."""
+    from rich.table import Table
+
     from experiments.timeline import BAND_SDS, BAND_WEEKS, HOLD_WEEKS, event_effects
     from sim.measures import HEADLINE
 

@@ -226,6 +226,11 @@ def calibrate(
 
 def _confirm(procedure, patterns, sc, kept, out_dir, engine, workers) -> pd.DataFrame:
     """Run the kept sets again with more, fresh replications and score them on those."""
+    from experiments import calibration
+    from experiments.cli_experiments import run_pending
+    from experiments.pipeline import prepare
+    from experiments.store import Store
+
     store = Store(out_dir / "confirm")
     design = calibration.confirm_plan(procedure, sc, kept)
     identity = {"kind": "calibration-confirm", "scenario": sc.name, "seed": procedure.seed + 1}

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from experiments import traits
 from sim.errors import ConfigError
 from sim.events import Event, check_events
 from sim.files import config_dirs, read_toml
@@ -99,9 +100,19 @@ class Scenario:
     events: tuple[Event, ...] = ()
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
-        """Return a copy with more parameter overrides applied and validated."""
+        """Return a copy with more overrides applied and validated.
+
+        Overrides may name parameters or typology traits (``level.type.trait``, see
+        :mod:`experiments.traits`); traits change the scenario's typology.
+        """
         merged = {**self.overrides, **overrides}
-        return replace(self, overrides=merged, params=validate(merged))
+        params, trait_values = traits.split(merged)
+        return replace(
+            self,
+            overrides=merged,
+            params=validate(params),
+            typology=traits.apply(self.typology, trait_values),
+        )
 
     def with_events(
         self, extra: Iterable[Mapping[str, Any] | Event] = (), weeks: int | None = None
@@ -151,12 +162,13 @@ def load_scenario(name_or_path: str, overrides: Mapping[str, Any] | None = None)
         events = check_events(raw["events"], weeks)
     except ConfigError as exc:  # name the file: the index counts inherited events first
         raise ConfigError(f"{path.name}: {exc.field}", exc.value, exc.allowed) from None
+    params, trait_values = traits.split(params_overrides)
     return Scenario(
         name=raw.get("name", path.stem),
         description=raw.get("description", ""),
         overrides=params_overrides,
-        params=validate(params_overrides),
-        typology=load_typology(),
+        params=validate(params),
+        typology=traits.apply(load_typology(), trait_values),
         weeks=weeks,
         seed=check_seed(raw.get("seed", DEFAULT_SEED), "seed"),
         case=raw.get("case", {}),
@@ -234,13 +246,16 @@ def check_seed(value: Any, field: str = "--seed") -> int:
 
 
 def parse_value(name: str, raw: str) -> Any:
-    """Turn the text ``raw`` into a value of the declared parameter ``name``, checked.
+    """Turn the text ``raw`` into a value of the declared parameter or trait ``name``, checked.
 
-    ``"12"`` becomes 12 for an int parameter, ``"true"`` True for a bool, and so on.
+    ``"12"`` becomes 12 for an int parameter, ``"true"`` True for a bool, and so on; a trait
+    (``level.type.trait``, see :mod:`experiments.traits`) takes a number within its bounds.
 
     Raises:
         ConfigError: an unknown parameter, or a value its declaration does not allow.
     """
+    if traits.is_trait(name.strip()):
+        return traits.check_value(name.strip(), _coerce("float", raw.strip()))
     param = check_name(name.strip())
     return param.check(_coerce(param.kind, raw.strip()))
 
@@ -256,7 +271,7 @@ def parse_sets(sets: list[str] | None) -> dict[str, Any]:
         name, sep, raw = item.partition("=")
         if not sep:
             raise ConfigError("--set", item, "write it as NAME=VALUE")
-        overrides[check_name(name.strip()).name] = parse_value(name, raw)
+        overrides[name.strip()] = parse_value(name, raw)
     return overrides
 
 

@@ -84,9 +84,8 @@ def build_design(
         name = scenario.name if scenario else kind
         base = dict(scenario.overrides) if scenario else {}
         base_json = json.dumps(base, sort_keys=True, default=str)
-        typology = scenario.typology if scenario else None
         for sample_row, point in enumerate(points):
-            params, events = _params(scenario, point, weeks)
+            params, typology, events = _inputs(scenario, point, weeks)
             timeline = events_json(events)
             for rep, seed in enumerate(run_seeds):
                 ids = run_id(params, typology, seed, weeks, events)
@@ -98,16 +97,20 @@ def build_design(
     return pd.DataFrame(rows, columns=[*DESIGN_COLUMNS, *varied])
 
 
-def _params(
+def _inputs(
     scenario: Scenario | None, point: Mapping[str, Any], weeks: int
-) -> tuple[Mapping[str, Any], tuple[Event, ...]]:
-    """The full parameters and the events of one point's runs (both go into the run id)."""
+) -> tuple[Mapping[str, Any], Any, tuple[Event, ...]]:
+    """The full parameters, the typology and the events of one point's runs (all in the run id).
+
+    Traits in a point (``level.type.trait``) change the typology; ``event.N.FIELD`` columns
+    change the scenario's events. The full validated parameters go into the hash, so a default
+    that changes changes the id.
+    """
     if scenario is None:
-        return dict(point), ()
+        return dict(point), None, ()
     overrides, fields = split_point(point)
-    # The full validated parameters go into the hash, so a default that changes changes the id.
-    params = scenario.with_overrides(overrides).params
-    return params, apply_event_fields(scenario.events, fields, weeks)
+    run = scenario.with_overrides(overrides)
+    return run.params, run.typology, apply_event_fields(scenario.events, fields, weeks)
 
 
 def varied_columns(design: pd.DataFrame) -> list[str]:

@@ -201,9 +201,13 @@ def convergence_plot(conv: pd.DataFrame, outcome: str) -> go.Figure:
     return fig
 
 
-def morris_bars(indices: pd.DataFrame, outcome: str) -> go.Figure:
-    """Morris mu* with its bootstrap 95% CI, largest first."""
-    ordered = indices.sort_values("mu_star", ascending=False)
+#: Morris bars show at most this many inputs (``--params all`` screens 300 and more).
+MORRIS_TOP = 40
+
+
+def morris_bars(indices: pd.DataFrame, outcome: str, top: int = MORRIS_TOP) -> go.Figure:
+    """Morris mu* with its bootstrap 95% CI, largest first (the ``top`` largest)."""
+    ordered = indices.sort_values("mu_star", ascending=False).head(top)
     fig = go.Figure(
         go.Bar(
             x=ordered.parameter,
@@ -211,7 +215,8 @@ def morris_bars(indices: pd.DataFrame, outcome: str) -> go.Figure:
             error_y={"type": "data", "array": ordered.mu_star_conf},
         )
     )
-    fig.update_layout(title=f"Morris mu* of {outcome}", yaxis_title="mu*", height=450)
+    shown = f"the {top} largest of {len(indices)}" if len(indices) > top else "all inputs"
+    fig.update_layout(title=f"Morris mu* of {outcome} ({shown})", yaxis_title="mu*", height=450)
     return fig
 
 
@@ -228,5 +233,87 @@ def morris_scatter(indices: pd.DataFrame, outcome: str) -> go.Figure:
     )
     fig.update_layout(
         title=f"Morris mu* vs sigma ({outcome})", xaxis_title="mu*", yaxis_title="sigma", height=450
+    )
+    return fig
+
+
+# --- robust coats --------------------------------------------------------------------------
+
+
+def p_best_bars(summary: pd.DataFrame, title: str, top: int = 15) -> go.Figure:
+    """P(best) and P(within the CI of the best) of a profile's most often best coats."""
+    ranked = summary.sort_values(["p_best", "regret_median"], ascending=[False, True]).head(top)
+    fig = go.Figure(
+        [
+            go.Bar(x=ranked.coat, y=ranked.p_best, name="P(best)"),
+            go.Bar(x=ranked.coat, y=ranked.p_within_ci, name="P(within CI of the best)"),
+        ]
+    )
+    fig.update_layout(
+        title=title, yaxis_title="share of worlds", yaxis_tickformat=".0%", height=420
+    )
+    return fig
+
+
+def regret_boxes(regret: pd.DataFrame, coats: list[str], title: str) -> go.Figure:
+    """The regret of ``coats`` over the worlds: one box per coat (0 = the world's best)."""
+    fig = go.Figure(
+        [
+            go.Box(y=regret.loc[regret.coat == coat, "regret"], name=coat, boxpoints="all")
+            for coat in coats
+        ]
+    )
+    fig.update_layout(title=title, yaxis_title="regret (shortfall from the best)", height=420)
+    return fig
+
+
+def robustness_tradeoff(summary: pd.DataFrame, title: str, label_top: int = 8) -> go.Figure:
+    """Every coat's worst regret against how often it satisfices: the two criteria's trade-off.
+
+    Minimax regret looks left (small worst regret), satisficing looks up (often good enough);
+    coats on the upper left frontier are robust under both.
+    """
+    ranked = summary.sort_values(["p_best", "regret_median"], ascending=[False, True])
+    labels = [c if i < label_top else "" for i, c in enumerate(ranked.coat)]
+    fig = go.Figure(
+        go.Scatter(
+            x=ranked.regret_max,
+            y=ranked.p_satisficing,
+            text=labels,
+            hovertext=ranked.coat,
+            mode="markers+text",
+            textposition="top center",
+            marker={"size": 6 + 30 * ranked.p_best, "opacity": 0.7},
+        )
+    )
+    fig.update_layout(
+        title=title,
+        xaxis_title="worst regret over the worlds (minimax: smaller is better)",
+        yaxis_title="share of worlds within the tolerance (satisficing)",
+        yaxis_tickformat=".0%",
+        height=450,
+    )
+    return fig
+
+
+def discovery_tradeoff(findings: pd.DataFrame, title: str) -> go.Figure:
+    """Coverage against density of the PRIM boxes and CART rules found."""
+    fig = go.Figure()
+    for method, group in findings.groupby("method"):
+        fig.add_trace(
+            go.Scatter(
+                x=group.coverage,
+                y=group.density,
+                text=group.inputs,
+                mode="markers",
+                name=str(method).upper(),
+                marker={"size": 12},
+            )
+        )
+    fig.update_layout(
+        title=title,
+        xaxis={"title": "coverage", "range": [0, 1.05], "tickformat": ".0%"},
+        yaxis={"title": "density", "range": [0, 1.05], "tickformat": ".0%"},
+        height=400,
     )
     return fig

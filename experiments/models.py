@@ -20,9 +20,12 @@ def run_model(task: dict[str, Any]) -> pd.DataFrame:
 
     The scenario is rebuilt from the stored overrides, varied values and events (the
     task's ``events``: the run's whole timeline, design fields already put in), so a worker
-    needs the package and ``configs/typologies.toml`` but not the scenario's file.
+    needs the package and ``configs/typologies.toml`` but not the scenario's file. Overrides
+    named ``level.type.trait`` set typology traits (see :mod:`experiments.traits`), as the
+    design did when it computed the run id.
     """
     # Imported here so that the CLI and the Ishigami tests start without loading the model.
+    from experiments import traits
     from experiments.config import Scenario, load_typology
     from experiments.single import run_scenario
     from experiments.timeline import split_point
@@ -30,12 +33,13 @@ def run_model(task: dict[str, Any]) -> pd.DataFrame:
     from sim.params import validate
 
     overrides, _ = split_point({**task["overrides"], **task["varied"]})
+    params, trait_values = traits.split(overrides)
     scenario = Scenario(
         name=task["scenario"],
         description="",
         overrides=overrides,
-        params=validate(overrides),
-        typology=load_typology(),
+        params=validate(params),
+        typology=traits.apply(load_typology(), trait_values),
         weeks=task["weeks"],
         seed=task["seed"],
         events=check_events(task.get("events", ()), task["weeks"]),

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from experiments import kwadrant, sensitivity
+from experiments import kwadrant, robust, sensitivity, uncertainty
 from experiments.config import Scenario
 from experiments.design import build_design, shard, varied_columns
 from experiments.executors import Engine
@@ -115,6 +115,58 @@ def _save(store: Store, tables: dict[str, pd.DataFrame]) -> None:
         store.save_result(name, table)
 
 
+# --- robust coats over plausible worlds -------------------------------------------------------
+
+
+def plan_robust(
+    store: Store,
+    scenarios: Sequence[Scenario],
+    worlds: pd.DataFrame,
+    factors: Sequence[uncertainty.Factor],
+    reps: int,
+    weeks: int,
+    seed: int,
+    space: dict[str, Any],
+    analysis: dict[str, Any],
+) -> pd.DataFrame:
+    """Plan (or extend with more replications) a robust design; save its worlds table.
+
+    Args:
+        store: the results directory.
+        scenarios: the family profiles.
+        worlds: :func:`experiments.uncertainty.worlds`.
+        factors: the uncertain inputs the worlds set.
+        reps: replications per world and coat.
+        weeks: reported weeks per run.
+        seed: root seed (runs and the Latin hypercube).
+        space: what defines the worlds (their number, kinds, fixed inputs, trait order): part
+            of the experiment's identity, so other worlds are refused in the same directory.
+        analysis: the outcome and tolerance to analyse with by default.
+    """
+    design = robust.robust_design(scenarios, worlds, factors, reps, weeks, seed)
+    identity = {**_identity("robust", scenarios, weeks, seed), "space": space}
+    prepare(store, design, identity, {"reps": reps, **analysis})
+    store.save_result("robust_worlds", worlds)
+    return design
+
+
+def analyse_robust(
+    store: Store, outcome: str | None = None, tolerance: float | None = None
+) -> dict[str, pd.DataFrame]:
+    """P(best), regret and the robust choices from the finished runs; saved under ``results/``.
+
+    ``outcome`` and ``tolerance`` default to those the design was planned with.
+    """
+    meta = store.meta()
+    outcome = robust.check_outcome(outcome or meta.get("outcome", "score"))
+    tolerance = robust.check_tolerance(
+        tolerance if tolerance is not None else meta.get("tolerance", robust.DEFAULT_TOLERANCE)
+    )
+    tables = robust.analyse(store.runs(), outcome, tolerance)
+    _save(store, tables)
+    return tables
+
+
 # --- own designs: grid, csv, lhs ------------------------------------------------------------
 
 
@@ -164,6 +216,8 @@ def analyse(store: Store) -> dict[str, pd.DataFrame]:
     kind = store.meta().get("design_kind") or store.design().design_kind.iloc[0]
     if kind == "kwadrant":
         return analyse_kwadrant(store)
+    if kind == "robust":
+        return analyse_robust(store)
     if kind in POINT_KINDS:
         return analyse_points(store)
     if kind in ("sobol", "morris"):

@@ -6,6 +6,9 @@ outcome a 9x9 heatmap of all 81 coats, the six 3x3 pair maps and a fan chart of 
 the worst coat over time, plus the best-coat table. For an own design (grid, csv, lhs): the
 mean and CI per design point and fan charts per point. For Sobol: first-order and total
 indices with bootstrap CIs and the convergence plot; for Morris: mu* and mu* against sigma.
+For a robust design: per profile P(best) per coat, the regret over the worlds, the trade-off
+between minimax regret and satisficing, and the PRIM boxes and CART rules of the flip from
+the most often best coat to the runner-up.
 The figures come from :mod:`experiments.figures`.
 """
 
@@ -46,6 +49,8 @@ def write_report(store: Store, output: str | Path | None = None) -> Path:
         sections += _kwadrant(store, tables)
     elif kind in pipeline.POINT_KINDS:
         sections += _points(store, tables["points"])
+    elif kind == "robust":
+        sections += _robust(store, tables)
     else:
         sections += _sensitivity(tables, kind)
     path = Path(output) if output else store.root / "report.html"
@@ -172,6 +177,69 @@ def _points(store: Store, points: pd.DataFrame) -> list[str]:
     for outcome in shown:
         fans = quantiles_over_time(weekly, outcome, groups)
         out.append(_fig(figures.fan_chart(fans, outcome, events=marks)))
+    return out
+
+
+# --- robust coats --------------------------------------------------------------------------
+
+
+def _robust(store: Store, tables: dict[str, pd.DataFrame]) -> list[str]:
+    from experiments import discovery
+
+    summary, choice, regret = tables["robust"], tables["robust_choice"], tables["robust_regret"]
+    worlds = store.results().get("robust_worlds")
+    overrides = store.meta().get("identity", {}).get("overrides", {})
+    out = [
+        "<h2>Robustness: how sure is the best coat?</h2>",
+        "<p>Each profile ran all 81 coats in every plausible world (one reading of the "
+        "typology traits, mechanism coefficients and free parameters; same seeds for every "
+        "coat). P(best): the share of worlds where the coat is best (a shared best is split). "
+        "P(within CI): the coat cannot be told from the world's best (paired 95% CI). Regret: "
+        "how far the coat falls short of the world's best. docs/robustness.md explains the "
+        "method and its limits.</p>",
+    ]
+    for _, pick in choice.iterrows():
+        name = str(pick.scenario)
+        mine = summary[summary.scenario == name]
+        out.append(f"<h3>{html.escape(name)} ({pick.outcome}, {pick.worlds} worlds)</h3>")
+        out.append(f"<p>{html.escape(_sure_sentence(mine))}</p>")
+        out.append(f"<p>{html.escape(pick.why_en)}</p><p lang='nl'>{html.escape(pick.why_nl)}</p>")
+        out.append(_fig(figures.p_best_bars(mine, f"{name}: P(best) per coat")))
+        top = list(mine.head(6).coat)
+        for extra in (pick.minimax, pick.satisficing):
+            if extra not in top:
+                top.append(extra)
+        regret_of = regret[regret.scenario == name]
+        out.append(_fig(figures.regret_boxes(regret_of, top, f"{name}: regret over the worlds")))
+        out.append(_fig(figures.robustness_tradeoff(mine, f"{name}: minimax vs satisficing")))
+        cols = ["coat", "p_best", "p_within_ci", "p_satisficing", "regret_median", "regret_p90"]
+        out.append(_table(mine[[*cols, "regret_max"]].head(15)))
+        if worlds is not None and mine["p_best"].gt(0).sum() > 1:
+            out += _discovery(discovery, regret_of, worlds, overrides.get(name, {}), mine, name)
+    return out
+
+
+def _sure_sentence(summary: pd.DataFrame) -> str:
+    ranked = summary.sort_values(["p_best", "regret_median"], ascending=[False, True])
+    first, second = ranked.iloc[0], ranked.iloc[1]
+    return (
+        f"Best in {first.p_best:.0%} of the plausible readings: {first.coat}; "
+        f"{second.coat} in {second.p_best:.0%}. Worlds with a shared best: {int(first.ties)}."
+    )
+
+
+def _discovery(discovery, regret, worlds, overrides, summary, name) -> list[str]:
+    coats = discovery.pick_coats(summary, None, None)
+    found = discovery.discover(regret, worlds, overrides, coats)
+    rows = pd.DataFrame([f.row() for f in found["findings"]])
+    out = [f"<h4>When does {coats[0]} flip to {coats[1]}? (PRIM, CART)</h4>"]
+    if rows.empty:
+        return [*out, "<p>No box or rule separates the worlds.</p>"]
+    out.append(_table(rows[["method", "rule_en", "rule_nl", "coverage", "density"]]))
+    out.append(_fig(figures.discovery_tradeoff(rows, f"{name}: coverage and density")))
+    if not found["scores"].empty:
+        out.append("<p>Feature scores (extra trees), highest first:</p>")
+        out.append(_table(found["scores"].head(10)))
     return out
 
 

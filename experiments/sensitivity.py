@@ -14,7 +14,7 @@ power-of-two prefix of the finished design.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,7 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
+from experiments import traits, uncertainty
 from sim.errors import ConfigError
 from sim.params import PARAMETERS, SENSITIVITY_DEFAULT, check_name
 
@@ -37,14 +38,21 @@ MORRIS_CANDIDATES_PER_TRAJECTORY = 4
 def problem(names: Sequence[str] | None = None) -> dict[str, Any]:
     """A SALib problem over declared numeric parameters (default: SENSITIVITY_DEFAULT).
 
+    Typology traits may be named as ``level.type.trait`` (see :mod:`experiments.traits`).
+    For every uncertain input at once see :func:`all_inputs`.
+
     Raises:
-        ConfigError: an unknown, repeated or non-numeric parameter.
+        ConfigError: an unknown, repeated or non-numeric parameter or trait.
     """
     names = list(names or SENSITIVITY_DEFAULT)
     if len(set(names)) != len(names):
         raise ConfigError("--params", ",".join(names), "each parameter at most once")
     bounds, ints = [], []
     for name in names:
+        if traits.is_trait(name):
+            low, high, _doc = traits.check_trait(name)
+            bounds.append([low, high])
+            continue
         par = check_name(name)
         if par.kind not in ("float", "int"):
             raise ConfigError("--params", name, f"not numeric ({par.kind}); {par.allowed()}")
@@ -53,6 +61,15 @@ def problem(names: Sequence[str] | None = None) -> dict[str, Any]:
         if par.kind == "int":
             ints.append(name)
     return {"num_vars": len(names), "names": names, "bounds": bounds, "ints": ints}
+
+
+def all_inputs(own: Mapping[str, Any]) -> list[str]:
+    """``--params all``: every uncertain input (:mod:`experiments.uncertainty`) but ``own``.
+
+    Traits vary independently here (Morris moves one input at a time, so no order between
+    the types can be kept); the inputs the scenario or ``--set`` fixes (``own``) stay fixed.
+    """
+    return [f.name for f in uncertainty.for_scenario(uncertainty.space(), own)]
 
 
 def _salib(prob: dict[str, Any]) -> dict[str, Any]:
@@ -171,3 +188,28 @@ def morris_indices(prob: dict, X: np.ndarray, Y: np.ndarray, seed: int) -> pd.Da
 def declared_unit(name: str) -> str:
     """Unit of a declared parameter ("" for abstract test problems)."""
     return PARAMETERS[name].unit if name in PARAMETERS else ""
+
+
+#: Screening: keep inputs whose Morris mu* reaches this share of the largest mu* ...
+SCREEN_SHARE = 0.1
+#: ... at most this many (Sobol's cost grows with every input: N x (D + 2) runs).
+SCREEN_MAX = 15
+
+
+def screen(morris: pd.DataFrame, share: float = SCREEN_SHARE, at_most: int = SCREEN_MAX) -> list:
+    """The inputs that matter after Morris screening, for a Sobol analysis of the few.
+
+    Per outcome, an input is kept when its mu* reaches ``share`` of that outcome's largest
+    mu* and the lower end of its bootstrap 95% interval is above zero (its effect is not
+    noise); the union over outcomes is ranked by the largest scaled mu* and cut at ``at_most``.
+    """
+    kept: dict[str, float] = {}
+    for _, group in morris.groupby("outcome"):
+        top = group["mu_star"].max()
+        if not top > 0:
+            continue
+        scaled = group["mu_star"] / top
+        keep = (scaled >= share) & (group["mu_star"] - group["mu_star_conf"] > 0)
+        for name, value in zip(group["parameter"][keep], scaled[keep], strict=True):
+            kept[name] = max(kept.get(name, 0.0), float(value))
+    return sorted(kept, key=lambda n: -kept[n])[:at_most]

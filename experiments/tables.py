@@ -12,12 +12,12 @@ def label(
     weekly: pd.DataFrame, rid: str, seed: int, varied: Mapping[str, Any] | None = None
 ) -> pd.DataFrame:
     """Insert the leading columns ``run_id, seed`` and, after ``week``, the varied parameters."""
-    out = weekly.copy()
-    out.insert(0, "run_id", rid)
-    out.insert(1, "seed", int(seed))
-    for i, (name, value) in enumerate((varied or {}).items()):
-        out.insert(3 + i, name, value)
-    return out
+    n = len(weekly)
+    lead = pd.DataFrame({"run_id": [rid] * n, "seed": [int(seed)] * n}, index=weekly.index)
+    first, rest = weekly.iloc[:, :1], weekly.iloc[:, 1:]
+    # one concat, not an insert per column: a design may vary hundreds of inputs
+    values = pd.DataFrame({k: [v] * n for k, v in (varied or {}).items()}, index=weekly.index)
+    return pd.concat([lead, first, values, rest], axis=1)
 
 
 #: Numeric columns of a run-summary table that describe the run, not its outcome.

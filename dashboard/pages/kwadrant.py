@@ -15,7 +15,7 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import components as ui
-from dashboard import figures, progress
+from dashboard import figures, fit, progress
 from dashboard.analysis import (
     all_coats,
     coat_id,
@@ -28,6 +28,7 @@ from dashboard.context import context
 from dashboard.export import csv_text, file_name, send
 from dashboard.i18n import clean_lang, t
 from dashboard.messages import explain
+from dashboard.numbers import number
 from dashboard.outcomes import HEADLINE, PANELS, fmt, label, sign
 from dashboard.state import LEVEL_KEYS, check_choice, default_mix, default_state, mixes
 from dashboard.stored import TYPE_COLUMNS, kwadrant_grid, sweep_runs
@@ -213,8 +214,59 @@ def body(ctx, mix: str, outcome: str, lang: str):
             ui.figure(f"{P}-graph", label(outcome, lang), fig, caption, lang=lang),
             html.H2(t("kwadrant.best", lang), className="h5 mt-3"),
             table,
+            how_sure(fit.stored_robust(ctx, mix), mix, lang),
         ]
     )
+
+
+def _regret(value: float, outcome: str, lang: str) -> str:
+    """A regret in score points, or in the outcome's own unit."""
+    return number(value, lang, decimals=1) if outcome == "score" else fmt(outcome, value, lang)
+
+
+def how_sure(robust: pd.DataFrame, mix: str, lang: str):
+    """How sure the best coat is over plausible readings: P(best) and ties, when stored."""
+    heading = html.H2(t("kwadrant.robust_title", lang), className="h5 mt-4")
+    if robust.empty:
+        hint = t("kwadrant.robust_none", lang, command=f"mpgsim robust --scenario {mix}")
+        return html.Div([heading, html.P(hint, className="small text-body-secondary")])
+    first, second = robust.iloc[0], robust.iloc[1]
+    outcome = str(first.get("outcome", "score"))
+    what = t("kwadrant.robust_score", lang) if outcome == "score" else label(outcome, lang)
+    text = t(
+        "kwadrant.robust_text",
+        lang,
+        worlds=int(first["worlds"]),
+        outcome=what,
+        best=figures.coat_text(first, lang),
+        p=fit.percent(first["p_best"]),
+        second=figures.coat_text(second, lang),
+        q=fit.percent(second["p_best"]),
+        ties=int(first["ties"]),
+    )
+    rows = [
+        html.Tr(
+            [
+                html.Td(figures.coat_text(r, lang)),
+                html.Td(fit.percent(r["p_best"])),
+                html.Td("–" if pd.isna(r["p_within_ci"]) else fit.percent(r["p_within_ci"])),
+                html.Td(_regret(r["regret_median"], outcome, lang)),
+            ]
+        )
+        for _, r in robust.head(5).iterrows()
+    ]
+    head = html.Tr(
+        [
+            html.Th(t("kwadrant.coat_order", lang)),
+            html.Th(t("kwadrant.robust_p_best", lang)),
+            html.Th(t("kwadrant.robust_p_ci", lang)),
+            html.Th(t("kwadrant.robust_regret", lang)),
+        ]
+    )
+    table = dbc.Table(
+        [html.Thead(head), html.Tbody(rows)], size="sm", striped=True, class_name="small"
+    )
+    return html.Div([heading, html.P(text, id=f"{P}-robust"), table], id=f"{P}-sure")
 
 
 def coat_options(lang: str) -> list[tuple[str, str]]:

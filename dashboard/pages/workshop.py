@@ -156,7 +156,9 @@ def layout(lang: str = "nl", case: str | None = None, step: str | None = None, *
                     html.P(t("workshop.reveal_help", lang, reps=fit.REPS), className="fs-5"),
                     ui.run_box(f"{P}-rv", lang, run_label=t("workshop.reveal", lang), big=True),
                     html.Div(
-                        reveal_view(scores, chosen, lang) if scores is not None else None,
+                        reveal_view(scores, chosen, lang, fit.stored_robust(ctx, case))
+                        if scores is not None
+                        else None,
                         id=f"{P}-reveal-body",
                     ),
                 ],
@@ -228,9 +230,14 @@ def outcome_view(ctx, record: dict, lang: str):
     )
 
 
-def reveal_view(scores, chosen: dict[str, str], lang: str):
-    """The best coat, the group's rank and distance, and the top five as a bar chart."""
+def reveal_view(scores, chosen: dict[str, str], lang: str, robust=None):
+    """The best coat, the group's rank and distance, and the top five as a bar chart.
+
+    With stored robust results (``robust``, see :func:`dashboard.fit.stored_robust`) it also
+    says how robust the best coat is over plausible readings of the model.
+    """
     best = scores.iloc[0]
+    robust_line = fit.robust_text(robust, best, lang)
     mine = scores[scores["coat"] == coat_id(chosen)].iloc[0]
     distance = coat_distance(chosen, best)
     tiles = []
@@ -270,6 +277,7 @@ def reveal_view(scores, chosen: dict[str, str], lang: str):
             ),
             html.P(verdict, className="fs-3", id=f"{P}-distance"),
             html.P(how_sure(scores, mine, lang), className="fs-4", id=f"{P}-sure"),
+            html.P(robust_line, className="fs-4", id=f"{P}-robust") if robust_line else None,
             html.P(
                 t(
                     f"workshop.source_{best.get('source', 'live')}",
@@ -431,7 +439,8 @@ def register_callbacks(app, ctx) -> None:
         chosen = {f"{lv}_type": ty for lv, ty in state.types}
         if scores is not None:
             done = t("workshop.revealed", lang)
-            return reveal_view(scores, chosen, lang), 4, *progress.instant(done)
+            robust = fit.stored_robust(ctx, state.mix)
+            return reveal_view(scores, chosen, lang, robust), 4, *progress.instant(done)
         job = ctx.jobs.submit(
             fit.live_tasks(state.mix), watch=None, meta={"case": case, "types": list(types)}
         )
@@ -444,7 +453,8 @@ def register_callbacks(app, ctx) -> None:
             return no_update, t("common.expired", lang)
         scores = fit.live_fit(ctx, state.mix, status.keys)
         chosen = {f"{lv}_type": ty for lv, ty in state.types}
-        return reveal_view(scores, chosen, lang), t("workshop.revealed", lang)
+        robust = fit.stored_robust(ctx, state.mix)
+        return reveal_view(scores, chosen, lang, robust), t("workshop.revealed", lang)
 
     progress.register(
         app, ctx, R, Output(f"{P}-reveal-body", "children"), finish_reveal, lang_id=f"{P}-lang"

@@ -144,7 +144,42 @@ def write_store(root: Path) -> Path:
         n=8,
     )
     pd.concat([firm, shaky], ignore_index=True).to_parquet(sobol / "sobol.parquet")
+    write_robust_store(root / "robust-anna", rng)
     return root
+
+
+def write_robust_store(out: Path, rng, worlds: int = 4) -> Path:
+    """A stored ``mpgsim robust`` of the Anna case, as the CLI writes it.
+
+    In its worlds the innovating types fit best, the opposite of the kwadrant sweep: its runs
+    must never mix into the kwadrant grid or the workshop's scores, only into "how sure".
+    The steadfast coat is best in 3 of the 4 worlds, the innovating one in 1.
+    """
+    from experiments import robust
+    from experiments.io import write_parquet
+    from experiments.store import Store
+
+    design, runs = [], []
+    for world in range(worlds):
+        fits = "vasthoudend" if world < worlds - 1 else "innoverend"
+        d, r = _coat_runs(rng, "cases/anna", f"w{world}", 3, fits=fits, level=0.6)
+        for row in d:
+            row["design_kind"] = "robust"
+            row["sample_row"] += world * 81
+        design += d
+        runs += r
+    design, runs = pd.DataFrame(design), pd.DataFrame(runs)
+    (out / "runs").mkdir(parents=True)
+    (out / "parts").mkdir()
+    write_parquet(design, out / "design.parquet", {"design_kind": "robust"})
+    runs.to_parquet(out / "runs" / "part-a.parquet")
+    runs.assign(week=1).to_parquet(out / "parts" / "part-a.parquet")
+    joined = runs.merge(design.drop(columns="seed"), on="run_id")
+    tables = robust.analyse(joined, "stagnation_rate")
+    store = Store(out)
+    for name, table in tables.items():
+        store.save_result(name, table)
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -347,6 +347,11 @@ def test_trainer_switching_case_never_shows_the_previous_case(live_url, people, 
     expect(page.locator("#ws-distance")).to_have_text(t("workshop.distance", n=4))
     sure = page.inner_text("#ws-sure")
     assert sure.startswith(("Zeker:", "Niet zeker:")), sure
+    # how robust the best coat is, from the stored robust results (4 worlds, best in 3)
+    expect(page.locator("#ws-robust")).to_have_text(
+        "Over 4 plausibele lezingen van het model is deze jas de beste in 75%; "
+        "Innoverend / Innoverend / Innoverend / Innoverend in 25%."
+    )
     expect(page.locator("#ws-graph-top")).to_be_visible()
     _shoot(page, screenshots, "workshop-1920")
     assert _axe(page) == []
@@ -535,3 +540,27 @@ def test_researcher_reads_sensitivity_with_a_warning_when_it_cannot_rank(
     expect(other.locator("#se-outcome")).to_have_value("trust_mean")
     expect(other.locator("#se-warning")).to_contain_text("too uncertain to rank")
     assert page.console_errors == [] and other.console_errors == []
+
+
+def test_researcher_sees_how_sure_the_best_coat_is_over_plausible_readings(
+    live_url, people, screenshots
+):
+    page = people()
+    _open(page, live_url + "/kwadrant?mix=cases/anna")
+    expect(page.locator("#kw-graph")).to_be_visible()
+    robust = page.locator("#kw-robust")
+    expect(robust).to_contain_text("Over 4 plausibele lezingen")
+    expect(robust).to_contain_text("Vasthoudend / Vasthoudend / Vasthoudend / Vasthoudend")
+    expect(robust).to_contain_text("de beste in 75% van de lezingen")
+    expect(page.locator("#kw-sure th").nth(1)).to_have_text("Kans op beste")
+    page.locator("#kw-sure").scroll_into_view_if_needed()
+    _shoot(page, screenshots, "kwadrant-how-sure", full=False)
+    # a profile without a robustness analysis says how to make one
+    _open(page, live_url + "/kwadrant?mix=baseline")
+    expect(page.locator("#kw-graph")).to_be_visible()
+    expect(page.locator("#kw-body")).to_contain_text(
+        "Nog geen robuustheidsanalyse voor dit profiel. Maak er een met: "
+        "mpgsim robust --scenario baseline"
+    )
+    assert _axe(page) == []
+    assert page.console_errors == []

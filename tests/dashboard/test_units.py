@@ -314,3 +314,39 @@ def test_a_kwadrant_click_names_its_coat_from_what_dash_sends():
         {"points": [{"curveNumber": "1", "x": "Innoverend", "y": "Vasthoudend"}]},
     ):
         assert cell_of(crafted, "nl") is None
+
+
+# --- robust results: how sure ----------------------------------------------------------------
+
+
+def test_robust_runs_never_mix_into_the_kwadrant_grid(store_dir):
+    grid = kwadrant_grid(sweep_runs(store_dir), "stagnation_rate", "cases/anna")
+    assert len(grid) == 81 and (grid["n"] == 3).all()  # the sweep's 3 seeds, no robust worlds
+    best = grid.sort_values("value").iloc[0]
+    assert set(best[["professional_type", "region_type"]]) == {"vasthoudend"}
+
+
+def test_how_sure_reads_the_stored_robust_table(store_dir, tmp_path):
+    from dashboard.fit import robust_text
+    from dashboard.stored import robust_summary
+    from tests.dashboard.conftest import write_robust_store
+
+    robust = robust_summary(store_dir, "cases/anna")
+    assert robust.iloc[0]["p_best"] == pytest.approx(0.75)
+    assert robust["p_best"].sum() == pytest.approx(1.0)
+    assert robust_summary(store_dir, "cases/jesse").empty
+    best = dict.fromkeys(["professional_type", "organisation_type"], "vasthoudend")
+    best |= dict.fromkeys(["region_type", "political_climate_type"], "vasthoudend")
+    text = robust_text(robust, best, "en")
+    assert text == (
+        "Over 4 plausible readings of the model this coat is best in 75%; "
+        "Innovating / Innovating / Innovating / Innovating in 25%."
+    )
+    assert "plausibele lezingen" in robust_text(robust, best, "nl")
+    # a store with more worlds wins
+    import shutil
+
+    shutil.copytree(store_dir, tmp_path / "r", ignore=shutil.ignore_patterns("robust-anna"))
+    write_robust_store(tmp_path / "r" / "small", np.random.default_rng(1), worlds=2)
+    write_robust_store(tmp_path / "r" / "large", np.random.default_rng(1), worlds=8)
+    assert robust_summary(tmp_path / "r", "cases/anna").iloc[0]["worlds"] == 8
