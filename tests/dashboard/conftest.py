@@ -231,6 +231,11 @@ def live_url(tmp_path_factory, store_dir):
 
 @pytest.fixture(scope="session")
 def browser():
+    from playwright.sync_api import expect
+
+    # what a person sees is asserted, not how fast: on a busy 2-core machine a page can take
+    # more than Playwright's 5 s default to appear, which is no failure of the page
+    expect.set_options(timeout=30_000)
     if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
         if os.environ.get("MPGSIM_REQUIRE_BROWSER"):
             pytest.fail(f"MPGSIM_REQUIRE_BROWSER is set but {CHROMIUM} is missing")
