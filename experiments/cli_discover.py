@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 
@@ -41,6 +40,8 @@ def discover(
     top: Annotated[int, typer.Option(min=1, help="Feature scores shown.")] = 8,
 ) -> None:
     """Scenario discovery: under which readings does the best coat flip from X to Y?"""
+    import pandas as pd
+
     from experiments import discovery, pipeline
     from experiments.store import Store
 
