@@ -350,3 +350,88 @@ def test_how_sure_reads_the_stored_robust_table(store_dir, tmp_path):
     write_robust_store(tmp_path / "r" / "small", np.random.default_rng(1), worlds=2)
     write_robust_store(tmp_path / "r" / "large", np.random.default_rng(1), worlds=8)
     assert robust_summary(tmp_path / "r", "cases/anna").iloc[0]["worlds"] == 8
+
+
+# --- policy over time ----------------------------------------------------------------------
+
+
+def test_events_round_trip_through_the_link_and_into_the_run_identity(tmp_path):
+    from dashboard.analysis import state_tasks
+    from dashboard.state import read_query
+
+    query = {
+        "prof": "innoverend",
+        "event1": "52:pooled_funding=0.8",
+        "event2": "60-72:turnover_per_year=0.6",
+        "event3": "78:political_climate_type=innoverend",
+    }
+    state, ignored = read_query(query)
+    assert ignored == []
+    assert [e.kind for e in state.events] == ["step", "pulse", "type"]
+    assert {k: v for k, v in to_query(state, "en").items() if k.startswith("event")} == {
+        k: v for k, v in query.items() if k.startswith("event")
+    }
+    assert from_query(to_query(state, "en")) == state  # the language switch keeps them
+    # the job carries the events to the worker, and they change the run's identity
+    mine, ref = state_tasks(state)
+    assert mine.events == tuple(query[f"event{i}"] for i in (1, 2, 3)) and ref.events == ()
+    assert mine.scenario().events == state.events
+    runner = Runner(diskcache.Cache(str(tmp_path)), lambda *a, **k: None)
+    without = from_query({"prof": "innoverend"})
+    assert runner.key(state.scenario(), 1, 104) != runner.key(without.scenario(), 1, 104)
+
+
+def test_bad_events_in_a_link_are_named_and_the_good_ones_kept():
+    from dashboard.messages import ignored_notice
+    from dashboard.state import read_query
+
+    state, ignored = read_query(
+        {
+            "event1": "52:pooled_funding=0.8",
+            "event2": "60:pooled_funding=0.3",  # overlaps the first on the same lever
+            "event3": "200:caseload_norm=12",  # beyond the 104 weeks of the run
+        }
+    )
+    assert [e.week for e in state.events] == [52] and ignored == ["event2", "event3"]
+    notice = ignored_notice(ignored, "nl")
+    assert "Gebeurtenis 2" in notice and "Gebeurtenis 3" in notice
+    assert "52:pooled_funding=0.8" in notice  # says what a link's event looks like
+    assert "Event 3" in ignored_notice(ignored, "en")
+
+
+def test_an_error_in_the_editor_names_its_row_and_says_what_is_allowed():
+    from dashboard.events import check_rows
+    from dashboard.messages import explain
+
+    empty = ("", None, "innoverend", None, None, None)
+    rows = [empty, ("political_climate_type", None, "innoverend", 40, 60, None), empty]
+    with pytest.raises(ConfigError) as err:
+        check_rows(rows, 104)
+    assert err.value.field == "events[1]"
+    assert explain(err.value, "nl") == (
+        "Gebeurtenis 2, tot week (puls): 60 kan niet; toegestaan is een typewissel zonder "
+        "eindweek of aanloop."
+    )
+    rows = [("caseload_norm", None, "innoverend", 10, None, None), empty, empty]
+    with pytest.raises(ConfigError) as err:
+        check_rows(rows, 104)
+    assert explain(err.value, "en").startswith("Event 1, Caseload norm: (empty) is not allowed")
+
+
+def test_event_weeks_are_marked_on_charts_over_time_with_a_label_and_a_caption():
+    from dashboard.events import marks
+    from dashboard.state import read_query
+
+    state, _ = read_query({"event1": "20-30:turnover_per_year=0.6"})
+    shown = marks(state.events, "nl")
+    assert set(shown) == {20, 30} and shown[30].startswith("einde ")
+    trust = next(p for p in PANELS if p.id == "trust")
+    fig, caption = figures.timeseries(fake_table(40), trust, "nl", marks=shown)
+    lines = [s for s in fig.layout.shapes if s.line.dash == "dot"]
+    assert sorted(s.x0 for s in lines) == [20, 30]
+    assert any("Verloop per jaar" in a.text for a in fig.layout.annotations)
+    assert "Gemarkeerd (stippellijn): week 20: Verloop per jaar" in caption
+    stats = {"A": replicate_stats([fake_table(40)], "stagnation_rate")}
+    fig, caption = figures.bands(stats, "stagnation_rate", "en", marks={20: "A: x"})
+    assert [s.x0 for s in fig.layout.shapes if s.line.dash == "dot"] == [20]
+    assert "Marked (dotted line): week 20: A: x" in caption
