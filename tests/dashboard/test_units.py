@@ -435,3 +435,30 @@ def test_event_weeks_are_marked_on_charts_over_time_with_a_label_and_a_caption()
     fig, caption = figures.bands(stats, "stagnation_rate", "en", marks={20: "A: x"})
     assert [s.x0 for s in fig.layout.shapes if s.line.dash == "dot"] == [20]
     assert "Marked (dotted line): week 20: A: x" in caption
+
+
+def test_compare_slots_each_carry_their_own_timeline_and_an_error_names_its_slot():
+    from dashboard.events import row_ids
+    from dashboard.messages import explain
+    from dashboard.pages.compare import parse_slots, slot_message
+    from dashboard.state import KEY_LEVERS
+
+    base = default_state()
+    levers = dict(base.levers)
+    empty = [""] + [None] * (len(row_ids("x")) - 1)
+
+    def slot(events, use=True):
+        types = [ty for _lv, ty in base.types]
+        return [use, base.mix, *types, levers, *[levers[n] for n in KEY_LEVERS], *events]
+
+    pulse = ["turnover_per_year", 0.6, "innoverend", 60, 72, None] + empty[6:]
+    values = slot(empty) + slot(pulse) + slot(empty, False) + slot(empty, False)
+    names, states = parse_slots(values, 1)
+    assert names == ["A", "B"] and states[0].events == ()
+    assert [(e.kind, e.week, e.until) for e in states[1].events] == [("pulse", 60, 72)]
+    late = ["pooled_funding", 0.8, "innoverend", 300, None, None] + empty[6:]
+    with pytest.raises(ConfigError) as err:
+        parse_slots(slot(empty) + slot(late) + slot(empty, False) * 2, 1)
+    message = slot_message(err.value, "nl")
+    assert message.startswith("Deze invoer kan niet: Scenario B: Gebeurtenis 1, vanaf week: 300")
+    assert explain(err.value, "en").endswith("a whole week from 1 to 104 (within the run).")
