@@ -25,8 +25,8 @@ from sim.params import PARAMETERS, TYPES
 
 #: the fields of one editor row, in the order the pages pass them
 ROW_FIELDS = ("target", "value", "type", "week", "until", "ramp")
-#: a chart's mark label is cut to this many characters (the caption has the whole text)
-MARK_CHARS = 28
+#: the value of an editor row's target that means "no event in this row"
+NONE = "none"
 
 
 def row_ids(prefix: str) -> list[str]:
@@ -49,7 +49,7 @@ def split_rows(values: Sequence[Any]) -> list[tuple]:
 def row_values(event: Event | None) -> tuple:
     """What a row of the editor shows for ``event`` (an empty row for None)."""
     if event is None:
-        return ("", None, TYPES[0], None, None, None)
+        return (NONE, None, TYPES[0], None, None, None)
     if event.types:
         level, type_ = next(iter(event.types.items()))
         return (f"{level}_type", None, type_, event.week, None, None)
@@ -66,7 +66,7 @@ def check_rows(rows: Sequence[Sequence[Any]], weeks: int) -> tuple[Event, ...]:
     """
     tables, used = [], []
     for i, row in enumerate(rows):
-        if row[0] in (None, ""):
+        if row[0] in (None, "", NONE):
             continue
         tables.append(_table(i, *row))
         used.append(i)
@@ -141,14 +141,15 @@ def marks(events: Iterable[Event], lang: str, tag: str = "") -> dict[int, str]:
     """Weeks to mark on a chart over time, each with a short label.
 
     Every event's start is marked, and a pulse's end; events in the same week share a mark.
-    ``tag`` names whose events they are (the slot on the Compare page).
+    ``tag`` names whose events they are (the slot on the Compare page). The labels are whole:
+    the chart shortens them, its caption does not.
     """
     found: dict[int, list[str]] = {}
     for event in events:
-        short = _cut(_changes(event, lang))
-        found.setdefault(event.week, []).append(short)
+        text = _changes(event, lang)
+        found.setdefault(event.week, []).append(text)
         if event.until is not None:
-            found.setdefault(event.until, []).append(t("events.mark_end", lang, label=short))
+            found.setdefault(event.until, []).append(t("events.mark_end", lang, label=text))
     lead = f"{tag}: " if tag else ""
     return {week: lead + "; ".join(labels) for week, labels in found.items()}
 
@@ -160,10 +161,6 @@ def merge_marks(*many: Mapping[int, str]) -> dict[int, str]:
         for week, text in one.items():
             out.setdefault(week, []).append(text)
     return {week: " | ".join(texts) for week, texts in out.items()}
-
-
-def _cut(text: str) -> str:
-    return text if len(text) <= MARK_CHARS else text[: MARK_CHARS - 1] + "…"
 
 
 # --- the editor ------------------------------------------------------------------------------
@@ -217,7 +214,7 @@ def _row(p: str, i: int, event: Event | None, lang: str) -> html.Fieldset:
             id=f"{p}-{field}", type="number", value=value_, debounce=True, size="sm", **limits
         )
 
-    options = [{"label": t("events.none", lang), "value": ""}] + [
+    options = [{"label": t("events.none", lang), "value": NONE}] + [
         {"label": target_label(n, lang), "value": n} for n in EVENT_TARGETS
     ]
     type_options = [{"label": t(f"type.{x}", lang), "value": x} for x in TYPES]

@@ -33,6 +33,8 @@ from sim.typology import LEVELS
 
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+#: an event's label on a chart is cut to this many characters (the caption has it whole)
+MARK_CHARS = 28
 FONT = {
     "family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
     "size": 14,
@@ -189,7 +191,7 @@ def mark_weeks(
             y=1,
             xref="x",
             yref="paper",
-            text=text,
+            text=text if len(text) <= MARK_CHARS else text[: MARK_CHARS - 1] + "…",
             textangle=-90,
             xanchor="right",
             yanchor="top",

@@ -196,14 +196,77 @@ def test_advisor_moves_a_lever_sees_stale_charts_rerun_and_shares_the_link(live_
     assert page.console_errors == [] and other.console_errors == []
 
 
+def test_advisor_adds_a_pulse_sees_it_marked_and_shares_it(live_url, people, screenshots):
+    page = people()
+    _open(page, live_url + "/scenario?seed=13&weeks=52", settle=False)
+    expect(page.locator("#sc-status")).to_have_text(_done(13), timeout=RUN)
+    # a year of high turnover, weeks 20 to 30: the editor folds open under the family mix
+    page.click("#sc-events summary")
+    page.select_option("#sc-ev0-target", "turnover_per_year")
+    for field, value in (("value", "0.6"), ("until", "30"), ("week", "20")):
+        page.fill(f"#sc-ev0-{field}", value)
+        page.press(f"#sc-ev0-{field}", "Tab")
+    expect(page).to_have_url(re.compile(r"[?&]event1=20-30(%3A|:)turnover_per_year"))
+    summary = "week 20–30: Verloop per jaar → 0,600 per jaar, daarna terug"
+    expect(page.locator("#sc-events-summary")).to_have_text(
+        f"Gebeurtenissen: {summary}.", timeout=RUN
+    )
+    expect(page.locator("#sc-status")).to_contain_text("nieuw berekend in")
+    expect(page.locator("#sc-message")).to_be_hidden()
+    # every chart over time marks the start and the end of the pulse, with a label
+    for panel in ("stagnation", "trust", "cost"):
+        graph = page.locator(f"#sc-graph-{panel}")
+        expect(graph.locator(".annotation-text", has_text="einde Verloop per jaar")).to_be_visible()
+        expect(page.locator(f"#sc-graph-{panel}-caption")).to_contain_text(
+            "Gemarkeerd (stippellijn): week 20: Verloop per jaar"
+        )
+    assert _query(page)["event1"] == "20-30:turnover_per_year=0.6"
+    page.locator("#sc-graph-trust").scroll_into_view_if_needed()
+    _shoot(page, screenshots, "scenario-pulse", full=False)
+    done = page.inner_text("#sc-status")
+
+    # an end before the start: one message naming the field, the value and what is allowed
+    page.fill("#sc-ev0-until", "10")
+    page.press("#sc-ev0-until", "Tab")
+    expect(page.locator("#sc-message")).to_have_text(
+        "Deze invoer kan niet: Gebeurtenis 1, tot week (puls): 10 kan niet; toegestaan is een "
+        "hele week na de startweek: 21 of later."
+    )
+    time.sleep(1)  # longer than the pause before a run: nothing runs, the link keeps the pulse
+    expect(page.locator("#sc-status")).to_have_text(done)
+    assert _query(page)["event1"] == "20-30:turnover_per_year=0.6"
+
+    # the shared link opens with the pulse, from the cache, and keeps it in English
+    other = people()
+    _open(other, live_url + "/scenario" + page.input_value("#sc-link"), settle=False)
+    expect(other.locator("#sc-status")).to_contain_text("uit de cache")
+    assert other.input_value("#sc-ev0-target") == "turnover_per_year"
+    assert [other.input_value(f"#sc-ev0-{f}") for f in ("week", "until")] == ["20", "30"]
+    expect(other.locator("#sc-events-summary")).to_have_text(f"Gebeurtenissen: {summary}.")
+    other.click("#lang-en")
+    expect(other.locator("#sc-events-summary")).to_have_text(
+        "Events: weeks 20–30: Staff turnover per year → 0.600 per year, then back."
+    )
+    assert _query(other)["event1"] == "20-30:turnover_per_year=0.6"
+    expect(
+        other.locator("#sc-graph-trust .annotation-text", has_text="end Staff turnover")
+    ).to_be_visible()
+    assert page.console_errors == [] and other.console_errors == []
+
+
 def test_advisor_sees_why_values_in_a_link_were_ignored(live_url, people):
     page = people()
-    _open(page, live_url + "/scenario?pooled_funding=1e9&prof=superman&seed=1", settle=False)
+    # an event in week 200 of a 104-week run cannot be: named, with the form an event has
+    bad = "pooled_funding=1e9&prof=superman&seed=1&event1=200:pooled_funding%3D0.8"
+    _open(page, live_url + "/scenario?" + bad, settle=False)
     notice = page.locator("#sc-notice")
     expect(notice).to_be_visible()
     expect(notice).to_contain_text("Ontschot budget")
     expect(notice).to_contain_text("Professional")
     expect(notice).to_contain_text("0 tot en met 1 (0%–100%)")  # what would have been allowed
+    expect(notice).to_contain_text("Gebeurtenis 1 (een gebeurtenis als 52:pooled_funding=0.8")
+    expect(notice).to_contain_text("binnen de looptijd")
+    assert "event1" not in _query(page)
     # the defaults stand in, and the page works with them
     assert page.locator("#sc-type-professional input[value='balancerend']").is_checked()
     expect(page.locator("#sc-status")).to_have_text(_done(1))

@@ -113,7 +113,7 @@ def _row(target, value, week, until=None, ramp=None, type_="innoverend"):
             "Event 1, from week: 130 is not allowed; allowed is a whole week from 1 to 104",
         ),
         (  # the end before the start, in the second row (the first is empty)
-            _row("", None, None) + _row("turnover_per_year", 0.6, 60, 50),
+            _row("none", None, None) + _row("turnover_per_year", 0.6, 60, 50),
             "Gebeurtenis 2, tot week (puls): 50 kan niet; toegestaan is een hele week na de "
             "startweek: 61 of later.",
             "Event 2, until week (pulse): 50 is not allowed",

@@ -403,7 +403,7 @@ def test_an_error_in_the_editor_names_its_row_and_says_what_is_allowed():
     from dashboard.events import check_rows
     from dashboard.messages import explain
 
-    empty = ("", None, "innoverend", None, None, None)
+    empty = ("none", None, "innoverend", None, None, None)
     rows = [empty, ("political_climate_type", None, "innoverend", 40, 60, None), empty]
     with pytest.raises(ConfigError) as err:
         check_rows(rows, 104)
@@ -445,7 +445,7 @@ def test_compare_slots_each_carry_their_own_timeline_and_an_error_names_its_slot
 
     base = default_state()
     levers = dict(base.levers)
-    empty = [""] + [None] * (len(row_ids("x")) - 1)
+    empty = ["none"] + [None] * (len(row_ids("x")) - 1)
 
     def slot(events, use=True):
         types = [ty for _lv, ty in base.types]
