@@ -266,7 +266,7 @@ def test_advisor_sees_why_values_in_a_link_were_ignored(live_url, people):
     expect(notice).to_contain_text("0 tot en met 1 (0%–100%)")  # what would have been allowed
     expect(notice).to_contain_text("Gebeurtenis 1 (een gebeurtenis als 52:pooled_funding=0.8")
     expect(notice).to_contain_text("binnen de looptijd")
-    assert "event1" not in _query(page)
+    assert "event1" not in page.input_value("#sc-link")  # the link to share leaves it out
     # the defaults stand in, and the page works with them
     assert page.locator("#sc-type-professional input[value='balancerend']").is_checked()
     expect(page.locator("#sc-status")).to_have_text(_done(1))
@@ -566,6 +566,47 @@ def test_researcher_shares_a_comparison_that_reopens_elsewhere(live_url, people,
     expect(other.locator("#cp-b-type-organisation")).to_have_value("innoverend")
     assert _query(other)["b.caseload_norm"] == "11" and _query(other)["lang"] == "en"
     expect(other.locator("#cp-diff-stagnation_rate-caption")).to_contain_text("pp")
+    assert page.console_errors == [] and other.console_errors == []
+
+
+def _event(page, prefix, target, **fields):
+    """Fill the first row of a timeline editor (the editor folds open first)."""
+    page.click(f"#{prefix}-events summary")
+    page.select_option(f"#{prefix}-ev0-target", target)
+    for field, value in fields.items():
+        page.fill(f"#{prefix}-ev0-{field}", str(value))
+        page.press(f"#{prefix}-ev0-{field}", "Tab")
+
+
+def test_researcher_compares_two_timelines_and_shares_them(live_url, people, screenshots):
+    page = people()
+    _open(page, live_url + "/compare", settle=False)
+    expect(page.locator("#cp-status")).to_contain_text("uit de cache", timeout=RUN)
+    # A: pooled funding from week 30; B: a turnover pulse in weeks 30 to 50
+    _event(page, "cp-a", "pooled_funding", value=0.8, week=30)
+    _event(page, "cp-b", "turnover_per_year", value=0.6, until=50, week=30)
+    page.click("#cp-run")
+    expect(page.locator("#cp-status")).to_have_text("Klaar: A, B.", timeout=RUN)
+    summary = page.locator("#cp-events-summary")
+    expect(summary).to_contain_text("Scenario A: week 30: Ontschot budget → 80%")
+    expect(summary).to_contain_text("Scenario B: week 30–50: Verloop per jaar → 0,600 per jaar")
+    graph = page.locator("#cp-graph-stagnation_rate")
+    expect(graph.locator(".annotation-text", has_text="B: einde Verloop")).to_be_visible()
+    expect(page.locator("#cp-diff-stagnation_rate-caption")).to_contain_text(
+        "week 30: A: Ontschot budget → 80% | B: Verloop per jaar"
+    )
+    query = _query(page)
+    assert query["a.event1"] == "30:pooled_funding=0.8"
+    assert query["b.event1"] == "30-50:turnover_per_year=0.6"
+    graph.scroll_into_view_if_needed()
+    _shoot(page, screenshots, "compare-timelines", full=False)
+
+    other = people()  # the link opens both timelines, from the cache
+    _open(other, page.url, settle=False)
+    expect(other.locator("#cp-status")).to_contain_text("uit de cache")
+    assert other.input_value("#cp-b-ev0-target") == "turnover_per_year"
+    assert other.input_value("#cp-b-ev0-until") == "50"
+    expect(other.locator("#cp-events-summary")).to_contain_text("Scenario A: week 30")
     assert page.console_errors == [] and other.console_errors == []
 
 
