@@ -492,6 +492,15 @@ def csv_table(ctx, result: dict) -> pd.DataFrame:
     return out[["outcome", "week", *[c for c in out.columns if c not in ("outcome", "week")]]]
 
 
+def csv_header(result: dict, query, version: str) -> list[tuple[str, str]]:
+    """The settings on top of the comparison's CSV: its address, the model, each timeline."""
+    header = [("comparison", query if isinstance(query, str) else ""), ("model", version)]
+    slots = [str(n)[:1] for n in result["names"]]
+    for name, events in zip(slots, _timelines(result, slots), strict=True):
+        header += [(f"{name} event {i}", event_spec(e)) for i, e in enumerate(events, 1)]
+    return header
+
+
 def register_callbacks(app, ctx) -> None:
     """Run the comparison in the job pool, keep it in the address, render it, download it."""
 
@@ -604,14 +613,8 @@ def register_callbacks(app, ctx) -> None:
         if not ok:
             return no_update
         dutch = dash_ctx.triggered_id == f"{P}-csv-nl"
-        header = [
-            ("comparison", query if isinstance(query, str) else ""),
-            ("model", ctx.runner.version),
-        ]
-        slots = [str(n)[:1] for n in result["names"]]
-        for name, events in zip(slots, _timelines(result, slots), strict=True):
-            header += [(f"{name} event {i}", event_spec(e)) for i, e in enumerate(events, 1)]
-        names = "-".join(slots)
+        header = csv_header(result, query, ctx.runner.version)
+        names = "-".join(str(n)[:1] for n in result["names"])
         text = csv_text(csv_table(ctx, result), header, dutch)
         return send(
             text, file_name("compare", names, f"{len(result['keys'][0])} reps", dutch=dutch)

@@ -462,3 +462,20 @@ def test_compare_slots_each_carry_their_own_timeline_and_an_error_names_its_slot
     message = slot_message(err.value, "nl")
     assert message.startswith("Deze invoer kan niet: Scenario B: Gebeurtenis 1, vanaf week: 300")
     assert explain(err.value, "en").endswith("a whole week from 1 to 104 (within the run).")
+
+
+def test_csv_exports_list_the_events():
+    from types import SimpleNamespace
+
+    from dashboard.pages.compare import csv_header
+    from dashboard.pages.scenario import _clean_record, scenario_csv
+
+    pulse = {"week": 20, "until": 30, "set": {"turnover_per_year": 0.6}}
+    record = {"key": "0" * 32, "mix": "baseline", "seed": 3, "types": None, "events": [pulse]}
+    ctx = SimpleNamespace(runner=SimpleNamespace(version="test"))
+    text, _name = scenario_csv(ctx, _clean_record(record), fake_table(), dutch=True)
+    assert "# event 1;20-30:turnover_per_year=0.6\n" in text
+    result = {"names": ["A", "B"], "events": [[], [pulse]]}
+    header = csv_header(result, "?b.event1=20-30%3Aturnover_per_year%3D0.6", "test")
+    assert ("B event 1", "20-30:turnover_per_year=0.6") in header
+    assert not any(name.startswith("A event") for name, _value in header)
