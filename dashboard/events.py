@@ -8,17 +8,20 @@ language.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import Input, Output, html
 
 from dashboard.components import help_text, lever_value, param_label
 from dashboard.i18n import t
+from dashboard.outcomes import fmt, label
 from dashboard.state import EVENT_TARGETS, MAX_EVENTS, check_choice, check_number, check_timeline
-from experiments.timeline import type_level
+from experiments.timeline import event_effects, type_level
 from sim.errors import ConfigError
 from sim.events import Event
 from sim.params import PARAMETERS, TYPES
@@ -27,6 +30,8 @@ from sim.params import PARAMETERS, TYPES
 ROW_FIELDS = ("target", "value", "type", "week", "until", "ramp")
 #: the value of an editor row's target that means "no event in this row"
 NONE = "none"
+#: the outcomes whose before and after the Scenario page shows per event
+EFFECT_OUTCOMES = ("stagnation_rate", "trust_mean", "turnover_rate")
 
 
 def row_ids(prefix: str) -> list[str]:
@@ -152,6 +157,39 @@ def marks(events: Iterable[Event], lang: str, tag: str = "") -> dict[int, str]:
             found.setdefault(event.until, []).append(t("events.mark_end", lang, label=text))
     lead = f"{tag}: " if tag else ""
     return {week: lead + "; ".join(labels) for week, labels in found.items()}
+
+
+def effects(table: pd.DataFrame, events: Sequence[Event], lang: str) -> pd.DataFrame:
+    """Per event and headline outcome: the mean before, while in force, and a pulse's recovery.
+
+    The numbers are :func:`experiments.timeline.event_effects` (26 weeks before; a pulse's own
+    weeks, else from the week it is fully in force to the end), said in the reader's language.
+    """
+    outcomes = [o for o in EFFECT_OUTCOMES if o in table.columns]
+    if not events or not outcomes:
+        return pd.DataFrame()
+    found = event_effects(table, events, outcomes)
+    numbers = {e.label(): i + 1 for i, e in enumerate(events)}
+    rows = []
+    for _, row in found.iterrows():
+        rows.append(
+            {
+                t("events.col.event", lang): t("events.row", lang, n=numbers[row["event"]]),
+                t("events.col.outcome", lang): label(row["outcome"], lang),
+                t("events.col.before", lang): fmt(row["outcome"], row["before"], lang),
+                t("events.col.after", lang): fmt(row["outcome"], row["after"], lang),
+                t("events.col.recovery", lang): _recovery(row["recovery_weeks"], lang),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _recovery(weeks: float, lang: str) -> str:
+    if math.isnan(weeks):
+        return "–"
+    if math.isinf(weeks):
+        return t("events.not_recovered", lang)
+    return t("events.recovery_weeks", lang, n=int(weeks))
 
 
 def merge_marks(*many: Mapping[int, str]) -> dict[int, str]:

@@ -419,7 +419,7 @@ def _render(ctx, result: dict, lang: str):
                         [
                             html.H3(t("scenario.summary", lang), className="h6 fw-semibold"),
                             html.P(t("scenario.rings_help", lang), className="small"),
-                            _events_summary(events, lang),
+                            _events_summary(events, table, lang),
                             _headline(table, ref, lang),
                         ],
                         lg=5,
@@ -434,12 +434,23 @@ def _render(ctx, result: dict, lang: str):
     )
 
 
-def _events_summary(events: tuple, lang: str) -> html.P | None:
-    """What the run's events are, in words (the charts mark their weeks)."""
+def _events_summary(events: tuple, table: pd.DataFrame, lang: str) -> html.Div | None:
+    """What the run's events are, in words, and what they did to the headline outcomes."""
     if not events:
         return None
     text = t("events.summary", lang, items=timeline.timeline_text(events, lang))
-    return html.P(text, id=f"{P}-events-summary", className="small fw-semibold")
+    found = timeline.effects(table, events, lang)
+    return html.Div(
+        [
+            html.P(text, id=f"{P}-events-summary", className="small fw-semibold mb-1"),
+            dbc.Table.from_dataframe(
+                found, size="sm", class_name="small mb-1", id=f"{P}-events-effects"
+            )
+            if not found.empty
+            else None,
+            html.P(t("events.effects_note", lang), className="small text-body-secondary"),
+        ]
+    )
 
 
 def _headline(table: pd.DataFrame, ref: pd.DataFrame | None, lang: str) -> html.Dl:

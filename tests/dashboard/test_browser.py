@@ -213,6 +213,12 @@ def test_advisor_adds_a_pulse_sees_it_marked_and_shares_it(live_url, people, scr
     )
     expect(page.locator("#sc-status")).to_contain_text("nieuw berekend in")
     expect(page.locator("#sc-message")).to_be_hidden()
+    # ... and what it did: before, during, and the weeks until trust was back in its band
+    effects = page.locator("#sc-events-effects")
+    expect(effects.locator("th").last).to_have_text("Herstel na puls")
+    expect(effects.locator("tr", has_text="Vertrouwen").locator("td").first).to_have_text(
+        "Gebeurtenis 1"
+    )
     # every chart over time marks the start and the end of the pulse, with a label
     for panel in ("stagnation", "trust", "cost"):
         graph = page.locator(f"#sc-graph-{panel}")
@@ -223,6 +229,7 @@ def test_advisor_adds_a_pulse_sees_it_marked_and_shares_it(live_url, people, scr
     assert _query(page)["event1"] == "20-30:turnover_per_year=0.6"
     page.locator("#sc-graph-trust").scroll_into_view_if_needed()
     _shoot(page, screenshots, "scenario-pulse", full=False)
+    assert _axe(page) == []  # the filled editor and the effects table too
     done = page.inner_text("#sc-status")
 
     # an end before the start: one message naming the field, the value and what is allowed

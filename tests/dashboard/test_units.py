@@ -479,3 +479,25 @@ def test_csv_exports_list_the_events():
     header = csv_header(result, "?b.event1=20-30%3Aturnover_per_year%3D0.6", "test")
     assert ("B event 1", "20-30:turnover_per_year=0.6") in header
     assert not any(name.startswith("A event") for name, _value in header)
+
+
+def test_the_summary_says_what_each_event_did_before_and_after():
+    from dashboard.events import effects
+    from dashboard.state import read_query
+
+    state, _ = read_query(
+        {"event1": "30-40:turnover_per_year=0.6", "event2": "60:caseload_norm=12"}
+    )
+    table = fake_table(80, level=0.2)
+    during = table.week.between(30, 39)
+    table.loc[during, "stagnation_rate"] = 0.5  # up in the pulse, back at once after it
+    shown = effects(table, state.events, "nl")
+    first = shown[
+        (shown["Gebeurtenis"] == "Gebeurtenis 1") & (shown["Uitkomst"] == "Stagnatie (totaal)")
+    ]
+    assert first[["Vóór", "Tijdens of na", "Herstel na puls"]].values.tolist() == [
+        ["20,0%", "50,0%", "0 weken"]
+    ]
+    second = shown[shown["Gebeurtenis"] == "Gebeurtenis 2"]
+    assert set(second["Herstel na puls"]) == {"–"}  # a step has no recovery to measure
+    assert list(effects(table, state.events, "en").columns)[-1] == "Recovery after pulse"
