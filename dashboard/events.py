@@ -15,10 +15,11 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, html
+from dash import Input, Output, State, html
 
 from dashboard.components import help_text, lever_value, param_label
-from dashboard.i18n import t
+from dashboard.i18n import clean_lang, t
+from dashboard.messages import allowed
 from dashboard.outcomes import fmt, label
 from dashboard.state import EVENT_TARGETS, MAX_EVENTS, check_choice, check_number, check_timeline
 from experiments.timeline import event_effects, type_level
@@ -247,10 +248,10 @@ def _row(p: str, i: int, event: Event | None, lang: str) -> html.Fieldset:
             class_name="mb-1",
         )
 
-    def number(field, value_, **limits):
-        return dbc.Input(
-            id=f"{p}-{field}", type="number", value=value_, debounce=True, size="sm", **limits
-        )
+    def number(field, value_):
+        # no min, max or step: the browser would send an out-of-range number as empty, and
+        # the message must name the number that was typed (check_events says what is allowed)
+        return dbc.Input(id=f"{p}-{field}", type="number", value=value_, debounce=True, size="sm")
 
     options = [{"label": t("events.none", lang), "value": NONE}] + [
         {"label": target_label(n, lang), "value": n} for n in EVENT_TARGETS
@@ -266,9 +267,9 @@ def _row(p: str, i: int, event: Event | None, lang: str) -> html.Fieldset:
                     box(
                         "value",
                         t("events.value", lang),
-                        number("value", value, step="any"),
+                        number("value", value),
                         not is_type,
-                        t("events.value_help", lang),
+                        value_help(target, lang),
                     ),
                     box(
                         "type",
@@ -276,13 +277,13 @@ def _row(p: str, i: int, event: Event | None, lang: str) -> html.Fieldset:
                         dbc.Select(id=f"{p}-type", options=type_options, value=type_, size="sm"),
                         is_type,
                     ),
-                    box("week", t("events.week_label", lang), number("week", week, min=1, step=1)),
+                    box("week", t("events.week_label", lang), number("week", week)),
                     box(
                         "until",
                         t("events.until_label", lang),
-                        number("until", until, min=1, step=1),
+                        number("until", until),
                     ),
-                    box("ramp", t("events.ramp_label", lang), number("ramp", ramp, min=0, step=1)),
+                    box("ramp", t("events.ramp_label", lang), number("ramp", ramp)),
                 ],
                 class_name="g-2 mt-0",
             ),
@@ -292,10 +293,32 @@ def _row(p: str, i: int, event: Event | None, lang: str) -> html.Fieldset:
     )
 
 
-def register_editor(app, prefix: str) -> None:
-    """Show a row's value field for a lever and its type field for a type (in the browser)."""
+def value_help(target: Any, lang: str) -> str:
+    """The help under a row's value: what the chosen lever allows (a share as a fraction)."""
+    if target not in EVENT_TARGETS or type_level(target) is not None:
+        return t("events.value_help", lang)
+    text = t("events.value_allowed", lang, allowed=allowed(target, lang))
+    if PARAMETERS[target].unit.startswith("share"):
+        text += " " + t("events.value_help", lang)
+    return text
+
+
+def register_editor(app, prefix: str, lang_id: str) -> None:
+    """Wire each row: its value field for a lever, its type field for a type, and its help.
+
+    Args:
+        app: the Dash app.
+        prefix: the page's editor prefix (as given to :func:`editor`).
+        lang_id: the page's language store.
+    """
     for i in range(MAX_EVENTS):
         p = f"{prefix}-ev{i}"
+        app.callback(
+            Output(f"{p}-value-help", "children"),
+            Input(f"{p}-target", "value"),
+            State(lang_id, "data"),
+            prevent_initial_call=True,
+        )(lambda target, lang: value_help(target, clean_lang(lang)))
         app.clientside_callback(
             """function(target) {
                 const isType = typeof target === 'string' && target.endsWith('_type');

@@ -555,7 +555,7 @@ def register_callbacks(app, ctx) -> None:
 
     for slot in SLOTS:  # the value beside each slider follows it
         p = f"{P}-{slot.lower()}"
-        timeline.register_editor(app, p)
+        timeline.register_editor(app, p, f"{P}-lang")
 
         @app.callback(
             [Output(f"{p}-lever-{name}-value", "children") for name in KEY_LEVERS],

@@ -504,7 +504,7 @@ def _numbers(table: pd.DataFrame, panel, lang: str) -> pd.DataFrame:
 def register_callbacks(app, ctx) -> None:
     """Wire the Scenario page's callbacks onto ``app``."""
     controls = [Input(c, "value") for c in CONTROLS + EVENT_IDS]
-    timeline.register_editor(app, P)
+    timeline.register_editor(app, P, f"{P}-lang")
 
     @app.callback(
         [Output(c, "value", allow_duplicate=True) for c in CONTROLS[1:] + EVENT_IDS],

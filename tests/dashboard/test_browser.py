@@ -203,6 +203,9 @@ def test_advisor_adds_a_pulse_sees_it_marked_and_shares_it(live_url, people, scr
     # a year of high turnover, weeks 20 to 30: the editor folds open under the family mix
     page.click("#sc-events summary")
     page.select_option("#sc-ev0-target", "turnover_per_year")
+    expect(page.locator("#sc-ev0-value-help")).to_have_text(
+        "Toegestaan: een getal van 0 tot en met 0,6 per jaar."
+    )
     for field, value in (("value", "0.6"), ("until", "30"), ("week", "20")):
         page.fill(f"#sc-ev0-{field}", value)
         page.press(f"#sc-ev0-{field}", "Tab")

@@ -400,8 +400,14 @@ def test_bad_events_in_a_link_are_named_and_the_good_ones_kept():
 
 
 def test_an_error_in_the_editor_names_its_row_and_says_what_is_allowed():
-    from dashboard.events import check_rows
+    from dashboard.events import check_rows, value_help
     from dashboard.messages import explain
+
+    # before anything is typed, the row says what the chosen lever allows
+    assert value_help("caseload_norm", "nl") == (
+        "Toegestaan: een getal van 3 tot en met 30 gezinnen per fte."
+    )
+    assert value_help("pooled_funding", "en").endswith("A share as a fraction: 0.8 is 80%.")
 
     empty = ("none", None, "innoverend", None, None, None)
     rows = [empty, ("political_climate_type", None, "innoverend", 40, 60, None), empty]
