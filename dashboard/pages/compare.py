@@ -1,7 +1,8 @@
 """Compare page: two to four scenarios on the same axes, with replication bands and B − A.
 
 Every scenario runs with the same seeds (common random numbers), so the differences are paired
-per seed and show the effect of the scenario rather than the luck of the draw.
+per seed and show the effect of the scenario rather than the luck of the draw. Each scenario
+has its own timeline of events, so two transition paths can be set side by side.
 """
 
 from __future__ import annotations

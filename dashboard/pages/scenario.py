@@ -4,6 +4,9 @@ The layout renders cached results directly (the default scenarios are computed a
 so the first page shows results without waiting for a callback. When a control changes, the
 charts are marked out of date at once and the scenario runs again after a short pause:
 cached runs come back instantly, new ones in the job pool with progress and Cancel.
+
+A timeline editor (:mod:`dashboard.events`) adds up to three policy events; the charts mark
+their weeks and the summary says what they did, against the mix's own run without them.
 """
 
 from __future__ import annotations
