@@ -507,3 +507,15 @@ def test_the_summary_says_what_each_event_did_before_and_after():
     second = shown[shown["Gebeurtenis"] == "Gebeurtenis 2"]
     assert set(second["Herstel na puls"]) == {"–"}  # a step has no recovery to measure
     assert list(effects(table, state.events, "en").columns)[-1] == "Recovery after pulse"
+
+
+def test_compare_names_the_slot_of_an_event_its_link_could_not_use():
+    from dashboard.pages.compare import _notice, read_slot
+
+    query = {"a.event1": "30:pooled_funding=0.8", "b.event1": "30-20:turnover_per_year=0.6"}
+    (a, a_ignored), (b, b_ignored) = read_slot(query, "A"), read_slot(query, "B")
+    assert [e.week for e in a.events] == [30] and a_ignored == []
+    assert b.events == () and b_ignored == ["event1"]
+    notice = _notice({"A": a_ignored, "B": b_ignored}, "nl")
+    assert notice.startswith("Scenario B: Niet alle waarden uit de link zijn gebruikt")
+    assert "Gebeurtenis 1 (een gebeurtenis als" in notice and "Scenario A" not in notice
