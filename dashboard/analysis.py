@@ -47,15 +47,21 @@ def coat_distance(a: Mapping[str, str], b: Mapping[str, str]) -> int:
 def task_of(state: ScenarioState, seed: int | None = None) -> Task:
     """The run of ``state`` (with another seed when given)."""
     overrides = tuple(sorted(state.overrides().items()))
-    return Task(state.mix, overrides, state.seed if seed is None else seed, state.weeks)
+    seed = state.seed if seed is None else seed
+    return Task(state.mix, overrides, seed, state.weeks, state.event_specs())
 
 
 def state_tasks(state: ScenarioState) -> list[Task]:
-    """The scenario and its reference: the mix untouched, same seed and length."""
+    """The scenario and its reference: the mix untouched, same seed and length.
+
+    The reference has no events either: with events alone changed, it is the same run without
+    them, identical up to the first event's week (a clean paired comparison).
+    """
     reference = default_state(state.mix)
     ref = Task(state.mix, (), state.seed, state.weeks)
     mine = task_of(state)
-    return [mine] if state.overrides() == reference.overrides() else [mine, ref]
+    same = state.overrides() == reference.overrides() and state.events == reference.events
+    return [mine] if same else [mine, ref]
 
 
 def cached_keys(runner: Runner, state: ScenarioState) -> list[str] | None:
@@ -72,6 +78,7 @@ def run_record(state: ScenarioState, keys: Sequence[str]) -> dict:
         "mix": state.mix,
         "types": dict(state.types),
         "seed": state.seed,
+        "events": [e.to_dict() for e in state.events],
     }
 
 

@@ -429,9 +429,13 @@ def panel_figure(
     ref: pd.DataFrame | None = None,
     big: bool = False,
     numbers: pd.DataFrame | None = None,
+    marks: dict[int, str] | None = None,
 ) -> html.Figure:
-    """One panel of weekly outcomes as a captioned figure with id ``{id_prefix}-{panel.id}``."""
-    fig, caption = figures.timeseries(table, panel, lang, ref, big=big)
+    """One panel of weekly outcomes as a captioned figure with id ``{id_prefix}-{panel.id}``.
+
+    ``marks`` (week -> short label) are the run's policy events, marked on the chart.
+    """
+    fig, caption = figures.timeseries(table, panel, lang, ref, big=big, marks=marks)
     title = t(f"panel.{panel.id}", lang)
     return figure(f"{id_prefix}-{panel.id}", title, fig, caption, numbers, lang, big=big)
 

@@ -33,6 +33,8 @@ from sim.typology import LEVELS
 
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+#: an event's label on a chart is cut to this many characters (the caption has it whole)
+MARK_CHARS = 28
 FONT = {
     "family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
     "size": 14,
@@ -78,8 +80,12 @@ def timeseries(
     lang: str,
     ref: pd.DataFrame | None = None,
     big: bool = False,
+    marks: Mapping[int, str] | None = None,
 ) -> tuple[go.Figure, str]:
-    """Chart one panel of weekly outcomes; ``ref`` is drawn dotted grey for comparison."""
+    """Chart one panel of weekly outcomes; ``ref`` is drawn dotted grey for comparison.
+
+    ``marks`` (week -> short label) are policy events, drawn as dotted vertical lines.
+    """
     title = t(f"panel.{panel.id}", lang)
     main = present(panel.series, table)
     second = present(panel.secondary, table)
@@ -157,7 +163,45 @@ def timeseries(
             if n in ref.columns
         )
         caption += t("panel.caption_ref", lang, items=ref_items)
-    return fig, caption
+    return fig, caption + mark_weeks(fig, marks, lang, big)
+
+
+def mark_weeks(
+    fig: go.Figure, marks: Mapping[int, str] | None, lang: str, big: bool = False
+) -> str:
+    """Draw each event week as a dotted vertical line with its label; return the caption part.
+
+    The label runs up along the line, so marks a few weeks apart do not cover each other.
+    """
+    if not marks:
+        return ""
+    for week, text in sorted(marks.items()):
+        fig.add_shape(
+            type="line",
+            x0=week,
+            x1=week,
+            y0=0,
+            y1=1,
+            xref="x",
+            yref="paper",
+            line={"color": "#343a40", "dash": "dot", "width": 1.5},
+        )
+        fig.add_annotation(
+            x=week,
+            y=1,
+            xref="x",
+            yref="paper",
+            text=text if len(text) <= MARK_CHARS else text[: MARK_CHARS - 1] + "…",
+            textangle=-90,
+            xanchor="right",
+            yanchor="top",
+            showarrow=False,
+            font={**FONT, "size": 14 if big else 11, "color": "#343a40"},
+        )
+    items = "; ".join(
+        t("events.mark_item", lang, week=w, label=x) for w, x in sorted(marks.items())
+    )
+    return t("events.caption", lang, items=items)
 
 
 def _legend(name: str) -> str:
@@ -325,9 +369,16 @@ def rings(
 
 
 def bands(
-    stats: Mapping[str, pd.DataFrame], outcome: str, lang: str, diff: bool = False
+    stats: Mapping[str, pd.DataFrame],
+    outcome: str,
+    lang: str,
+    diff: bool = False,
+    marks: Mapping[int, str] | None = None,
 ) -> tuple[go.Figure, str]:
-    """Mean lines with 10-90% bands per scenario; ``stats`` tables have week, mean, lo, hi."""
+    """Mean lines with 10-90% bands per scenario; ``stats`` tables have week, mean, lo, hi.
+
+    ``marks`` (week -> short label) are policy events, drawn as dotted vertical lines.
+    """
     fig = go.Figure()
     k = scale(outcome)
     for i, (name, s) in enumerate(stats.items()):
@@ -369,7 +420,8 @@ def bands(
         f"{name} {_fmt_signed(outcome, _tail(s), lang, diff)}" for name, s in stats.items()
     )
     key = "compare.diff_caption" if diff else "compare.caption"
-    return fig, t(key, lang, outcome=title, items=items)
+    caption = t(key, lang, outcome=title, items=items)
+    return fig, caption + mark_weeks(fig, marks, lang)
 
 
 def _tail(stats: pd.DataFrame) -> float:

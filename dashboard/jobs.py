@@ -28,7 +28,9 @@ from typing import Any
 import diskcache
 
 from dashboard.runs import Runner, Simulate, is_key
+from dashboard.state import timeline_scenario
 from experiments.config import load_scenario
+from experiments.timeline import parse_event
 
 LOG = logging.getLogger(__name__)
 #: how long a job's status stays readable after it was submitted
@@ -42,16 +44,24 @@ class Cancelled(Exception):
 
 @dataclass(frozen=True)
 class Task:
-    """One model run: a family mix with parameter overrides, a seed and a length."""
+    """One model run: a family mix with parameter overrides, a seed, a length and events.
+
+    Events travel as ``--event`` texts (:func:`experiments.timeline.event_spec`): small,
+    hashable and picklable on their way to a pool worker.
+    """
 
     mix: str
     overrides: tuple[tuple[str, Any], ...]
     seed: int
     weeks: int
+    events: tuple[str, ...] = ()
 
     def scenario(self):
-        """The validated scenario of this task."""
-        return load_scenario(self.mix, dict(self.overrides))
+        """The validated scenario of this task; with events, exactly these events."""
+        if not self.events:
+            return load_scenario(self.mix, dict(self.overrides))
+        events = [parse_event(spec) for spec in self.events]
+        return timeline_scenario(self.mix, dict(self.overrides), events, self.weeks)
 
 
 @dataclass

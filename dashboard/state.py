@@ -12,14 +12,16 @@ request to ``/_dash-update-component`` can put any JSON value in any input. Two 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
 from experiments.config import Scenario, list_scenarios, load_scenario
+from experiments.timeline import event_spec, parse_event
 from sim.errors import ConfigError
+from sim.events import FIXED, Event, check_events
 from sim.params import PARAMETERS, TYPES
 from sim.typology import LEVELS
 
@@ -80,6 +82,18 @@ LEVEL_KEYS = {
     "political_climate": "climate",
 }
 
+#: events a dashboard timeline holds at most (a simple editor: three rows)
+MAX_EVENTS = 3
+#: query-string keys of a timeline's events, each in the ``--event`` syntax
+EVENT_KEYS = tuple(f"event{i}" for i in range(1, MAX_EVENTS + 1))
+#: what an event may change: the levers that can change during a run (key levers first), and
+#: each level's type
+EVENT_TARGETS = (
+    *(n for n in KEY_LEVERS if n in LEVERS and n not in FIXED),
+    *(f"{lv}_type" for lv in LEVELS),
+    *(n for n in LEVERS if n not in FIXED and n not in KEY_LEVERS),
+)
+
 WEEKS_RANGE = (13, 520)
 SEED_RANGE = (0, 2**31 - 1)
 #: numbers beyond this are refused before any float conversion (10**400 would overflow)
@@ -95,6 +109,7 @@ class ScenarioState:
     levers: tuple[tuple[str, float | int], ...]
     seed: int
     weeks: int
+    events: tuple[Event, ...] = ()
 
     def overrides(self) -> dict[str, Any]:
         """Parameter overrides on top of the mix: the coat plus every lever."""
@@ -103,8 +118,12 @@ class ScenarioState:
         return out
 
     def scenario(self) -> Scenario:
-        """Load the mix with this state's overrides (validated again by the loader)."""
-        return load_scenario(self.mix, self.overrides())
+        """Load the mix with this state's overrides and timeline (validated again)."""
+        return timeline_scenario(self.mix, self.overrides(), self.events, self.weeks)
+
+    def event_specs(self) -> tuple[str, ...]:
+        """The events in the ``--event`` syntax (what links, jobs and CSV files carry)."""
+        return tuple(event_spec(e) for e in self.events)
 
     def type_of(self, level: str) -> str:
         """Return the type at ``level``."""
@@ -114,6 +133,21 @@ class ScenarioState:
         """Levers whose value differs from the mix's own (what a shared link must carry)."""
         base = mix_defaults(self.mix)
         return {k: v for k, v in self.levers if base["levers"][k] != v}
+
+
+def timeline_scenario(
+    mix: str, overrides: Mapping[str, Any], events: Sequence[Event | Mapping], weeks: int
+) -> Scenario:
+    """The mix with ``overrides`` and exactly ``events``, checked for a run of ``weeks``.
+
+    The events replace the mix's own: the dashboard's timeline editor shows the whole
+    timeline, so what it shows is what runs.
+
+    Raises:
+        ConfigError: from the loader or from :func:`sim.events.check_events`.
+    """
+    base = load_scenario(mix, dict(overrides))
+    return replace(base, events=()).with_events(events, weeks)
 
 
 def mixes() -> list[str]:
@@ -139,6 +173,7 @@ def mix_defaults(mix: str) -> dict[str, Any]:
         "seed": sc.seed,
         "weeks": sc.weeks,
         "case": dict(sc.case),
+        "events": sc.events,
     }
 
 
@@ -185,12 +220,27 @@ def check_choice(name: str, value: Any, allowed: list[str] | tuple[str, ...]) ->
 
 
 def validate_state(
-    mix: Any, types: Mapping[str, Any], levers: Mapping[str, Any], seed: Any, weeks: Any
+    mix: Any,
+    types: Mapping[str, Any],
+    levers: Mapping[str, Any],
+    seed: Any,
+    weeks: Any,
+    events: Sequence[Event | Mapping[str, Any]] = (),
 ) -> ScenarioState:
     """Check raw callback values and return a ScenarioState.
 
+    Args:
+        mix: the family mix (one of :func:`mixes`).
+        types: level -> type (the coat).
+        levers: every lever in :data:`LEVERS` -> its value.
+        seed: the run's seed.
+        weeks: the run length in reported weeks.
+        events: the timeline (event tables as in a scenario file, or checked events), at
+            most :data:`MAX_EVENTS`; checked by :func:`sim.events.check_events`.
+
     Raises:
-        ConfigError: for an unknown mix, type or lever, or a value of the wrong type or range.
+        ConfigError: for an unknown mix, type or lever, a value of the wrong type or range,
+            or an event that is not allowed (its field named as ``events[i].FIELD``).
     """
     mix = check_choice("mix", mix, mixes())
     if not isinstance(types, Mapping) or not isinstance(levers, Mapping):
@@ -206,22 +256,47 @@ def validate_state(
     unknown = set(levers) - set(LEVERS)
     if unknown:
         raise ConfigError("lever", _short(sorted(map(str, unknown))[0]), "not a dashboard lever")
+    weeks = check_int("weeks", weeks, *WEEKS_RANGE)
     state = ScenarioState(
         mix=mix,
         types=checked_types,
         levers=tuple(checked_levers),
         seed=check_int("seed", seed, *SEED_RANGE),
-        weeks=check_int("weeks", weeks, *WEEKS_RANGE),
+        weeks=weeks,
+        events=check_timeline(events, weeks),
     )
     state.scenario()  # the loader checks the whole combination once more
     return state
+
+
+def check_timeline(events: Any, weeks: int) -> tuple[Event, ...]:
+    """Check a dashboard timeline: at most :data:`MAX_EVENTS` events that fit in ``weeks``.
+
+    Raises:
+        ConfigError: too many events, or (from :func:`sim.events.check_events`) one that is
+            not allowed.
+    """
+    if not isinstance(events, Sequence) or isinstance(events, str):
+        raise ConfigError("events", _short(events), "a list of events")
+    if len(events) > MAX_EVENTS:
+        raise ConfigError("events", len(events), f"at most {MAX_EVENTS} events")
+    tables = [e.to_dict() if isinstance(e, Event) else e for e in events]
+    if not all(isinstance(e, Mapping) for e in tables):
+        raise ConfigError("events", _short(events), "a list of events")
+    checked = check_events(tables, weeks)
+    for i, event in enumerate(checked):  # the editor shows one change per event
+        if len(event.set) + len(event.types) != 1:
+            raise ConfigError(f"events[{i}]", event_spec(event), "one lever or type per event")
+    return checked
 
 
 def default_state(mix: str | None = None) -> ScenarioState:
     """The untouched state of ``mix`` (the default mix when None)."""
     mix = mix or default_mix()
     base = mix_defaults(mix)
-    return validate_state(mix, base["types"], base["levers"], base["seed"], base["weeks"])
+    return validate_state(
+        mix, base["types"], base["levers"], base["seed"], base["weeks"], base["events"]
+    )
 
 
 def from_query(query: Mapping[str, Any]) -> ScenarioState:
@@ -265,10 +340,39 @@ def read_query(query: Mapping[str, Any]) -> tuple[ScenarioState, list[str]]:
     for field, value in (("seed", seed), ("weeks", weeks)):
         if value is None:
             skip(field)
+    weeks = weeks or base["weeks"]
+    events = _query_events(query, weeks, ignored) if _has_events(query) else base["events"]
     state = validate_state(
-        mix, types, levers, base["seed"] if seed is None else seed, weeks or base["weeks"]
+        mix, types, levers, base["seed"] if seed is None else seed, weeks, events
     )
     return state, ignored
+
+
+def _has_events(query: Mapping[str, Any]) -> bool:
+    return any(key in query for key in EVENT_KEYS)
+
+
+def _query_events(query: Mapping[str, Any], weeks: int, ignored: list[str]) -> list[dict]:
+    """The link's events (``event1`` ...), each kept only when it fits with the ones before.
+
+    An event that does not parse, does not fit in the run or overlaps an earlier one on the
+    same parameter is named in ``ignored``; the others still run.
+    """
+    kept: list[dict] = []
+    for key in EVENT_KEYS:
+        spec = query.get(key)
+        if spec is None:
+            continue
+        try:
+            if not isinstance(spec, str) or len(spec) > 200:
+                raise ConfigError(key, _short(spec), "an event")
+            table = parse_event(spec)
+            check_events([*kept, table], weeks)
+        except ConfigError:
+            ignored.append(key)
+            continue
+        kept.append(table)
+    return kept
 
 
 def _parse_number(raw: Any) -> float | int | None:
@@ -302,6 +406,8 @@ def to_query(state: ScenarioState, lang: str, prefix: str = "") -> dict[str, str
     items[f"{prefix}seed"] = str(state.seed)
     if state.weeks != base["weeks"]:
         items[f"{prefix}weeks"] = str(state.weeks)
+    for key, spec in zip(EVENT_KEYS, state.event_specs(), strict=False):
+        items[f"{prefix}{key}"] = spec
     if lang != "nl" and not prefix:
         items["lang"] = lang
     return items

@@ -82,6 +82,27 @@ def parse_event(spec: str) -> dict[str, Any]:
     return event
 
 
+def event_spec(event: Event) -> str:
+    """The ``--event`` text of ``event``: the inverse of :func:`parse_event`.
+
+    Links and CSV headers carry events in this form, so a timeline reads the same on the
+    command line, in a shared address and in an exported file.
+    """
+    when = str(event.week)
+    if event.until is not None:
+        when += f"-{event.until}"
+    elif event.ramp_weeks:
+        when += f"+{event.ramp_weeks}"
+    changes = {**event.set, **{f"{lv}_type": ty for lv, ty in event.types.items()}}
+    return when + ":" + ",".join(f"{k}={_text(v)}" for k, v in changes.items())
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, float) else str(value)
+
+
 def parse_events(specs: Sequence[str] | None) -> list[dict[str, Any]]:
     """Parse every ``--event`` option (see :func:`parse_event`), in order."""
     return [parse_event(spec) for spec in specs or ()]

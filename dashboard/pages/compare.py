@@ -1,7 +1,8 @@
 """Compare page: two to four scenarios on the same axes, with replication bands and B − A.
 
 Every scenario runs with the same seeds (common random numbers), so the differences are paired
-per seed and show the effect of the scenario rather than the luck of the draw.
+per seed and show the effect of the scenario rather than the luck of the draw. Each scenario
+has its own timeline of events, so two transition paths can be set side by side.
 """
 
 from __future__ import annotations
@@ -13,27 +14,31 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import components as ui
+from dashboard import events as timeline
 from dashboard import figures, progress
 from dashboard.analysis import paired_diff, replicate_stats, replication_tasks
 from dashboard.context import context
 from dashboard.export import csv_text, file_name, send
 from dashboard.i18n import clean_lang, t
-from dashboard.messages import explain
+from dashboard.messages import explain, ignored_notice
 from dashboard.outcomes import HEADLINE, label
 from dashboard.runs import is_key
 from dashboard.state import (
     KEY_LEVERS,
     SEED_RANGE,
+    WEEKS_RANGE,
     ScenarioState,
     check_choice,
     check_int,
-    from_query,
+    check_timeline,
     mix_defaults,
     mixes,
     query_string,
+    read_query,
     to_query,
     validate_state,
 )
+from experiments.timeline import event_spec
 from sim.errors import ConfigError
 from sim.params import TYPES
 from sim.typology import LEVELS
@@ -62,9 +67,24 @@ def warm_up(ctx) -> None:
 
 def slot_state(query: dict, slot: str) -> ScenarioState:
     """Restore slot ``slot`` from ``a.``/``b.``... prefixed query items."""
+    return read_slot(query, slot)[0]
+
+
+def read_slot(query: dict, slot: str) -> tuple[ScenarioState, list[str]]:
+    """Slot ``slot`` from its prefixed query items, and the fields whose values were ignored."""
     prefix = slot.lower() + "."
     items = {k[len(prefix) :]: v for k, v in query.items() if k.startswith(prefix)}
-    return from_query(items)
+    return read_query(items)
+
+
+def _notice(ignored: dict[str, list[str]], lang: str) -> str:
+    """One notice for every slot's ignored link values, each named with its slot."""
+    parts = [
+        f"{t('compare.slot', lang, name=slot)}: {ignored_notice(fields, lang)}"
+        for slot, fields in ignored.items()
+        if fields
+    ]
+    return " ".join(parts)
 
 
 def layout(lang: str = "nl", reps: str = str(DEFAULT_REPS), seed: str = "1", **query):
@@ -76,7 +96,9 @@ def layout(lang: str = "nl", reps: str = str(DEFAULT_REPS), seed: str = "1", **q
     used = [
         s for s in SLOTS if s in ("A", "B") or any(k.startswith(s.lower() + ".") for k in query)
     ]
-    states = {s: slot_state(query, s) for s in SLOTS}
+    read = {s: read_slot(query, s) for s in SLOTS}
+    states = {s: state for s, (state, _ignored) in read.items()}
+    notice = _notice({s: read[s][1] for s in used}, lang)
     reps_v = int(reps) if reps in {str(r) for r in REPS} else DEFAULT_REPS
     seed_v = int(seed) if seed.isdigit() and int(seed) <= SEED_RANGE[1] else 1
     result = cached_result(
@@ -91,6 +113,9 @@ def layout(lang: str = "nl", reps: str = str(DEFAULT_REPS), seed: str = "1", **q
         lang,
         [
             ui.heading(t("compare.title", lang), t("compare.intro", lang)),
+            dbc.Alert(notice, color="warning", id=f"{P}-notice", class_name="py-2")
+            if notice
+            else None,
             dcc.Store(id=f"{P}-lang", data=lang),
             dcc.Store(id=f"{P}-result", data=result),
             dcc.Store(id=f"{P}-query", data=page_query(states, used, reps_v, seed_v, lang)),
@@ -257,6 +282,7 @@ def _slot_card(slot: str, state: ScenarioState, used: bool, lang: str) -> dbc.Ca
                 )
                 if carried
                 else None,
+                html.Div(timeline.editor(p, state.events, lang), className="mt-2"),
             ]
         ),
         class_name="h-100" + ("" if used else " opacity-75"),
@@ -273,30 +299,63 @@ def _slot_inputs() -> list[State]:
             *[State(f"{p}-type-{lv}", "value") for lv in LEVELS],
             State(f"{p}-levers", "data"),
             *[State(f"{p}-lever-{name}", "value") for name in KEY_LEVERS],
+            *[State(i, "value") for i in timeline.row_ids(p)],
         ]
     return states
 
 
+class SlotError(ConfigError):
+    """A refused value of one slot: the message names the slot too."""
+
+    def __init__(self, slot: str, exc: ConfigError):
+        super().__init__(exc.field, exc.value, exc.allowed)
+        self.slot = slot
+
+
+def slot_message(exc: ConfigError, lang: str) -> str:
+    """One line for a refused value, naming the slot it is in when known."""
+    text = explain(exc, lang)
+    if isinstance(exc, SlotError):
+        text = f"{t('compare.slot', lang, name=exc.slot)}: {text}"
+    return t("common.error", lang, message=text)
+
+
 def parse_slots(values: list, seed) -> tuple[list[str], list[ScenarioState]]:
-    """Validate the slot values (use, mix, 4 types, levers per slot) into states."""
-    per = 3 + len(LEVELS) + len(KEY_LEVERS)
+    """Validate the slot values (use, mix, 4 types, levers, timeline per slot) into states.
+
+    Raises:
+        ConfigError: a refused value (a :class:`SlotError` naming the slot when it is one
+            slot's).
+    """
+    events = len(timeline.row_ids(P))
+    per = 3 + len(LEVELS) + len(KEY_LEVERS) + events
     if len(values) != per * len(SLOTS):
         raise ConfigError("compare", len(values), "wrong number of values")
     seed = check_int("seed", seed, *SEED_RANGE)
     names, states = [], []
     for i, slot in enumerate(SLOTS):
-        use, mix, *rest = values[i * per : (i + 1) * per]
-        types, levers, sliders = rest[: len(LEVELS)], rest[len(LEVELS)], rest[len(LEVELS) + 1 :]
+        use, *rest = values[i * per : (i + 1) * per]
         if slot not in ("A", "B") and use is not True:
             continue
-        if not isinstance(levers, dict):
-            raise ConfigError(f"{slot}.levers", "?", "must be a table")
-        levers = {**levers, **dict(zip(KEY_LEVERS, map(ui.slider_number, sliders), strict=True))}
-        states.append(
-            validate_state(mix, dict(zip(LEVELS, types, strict=True)), levers, seed, _weeks_of(mix))
-        )
+        try:
+            states.append(_slot(slot, rest[:-events], rest[-events:], seed))
+        except ConfigError as exc:
+            raise SlotError(slot, exc) from None
         names.append(slot)
     return names, states
+
+
+def _slot(slot: str, values: list, rows: list, seed: int) -> ScenarioState:
+    """One slot's state: mix, types, stored levers, key levers' sliders, then its timeline."""
+    mix, *rest = values
+    types, levers, sliders = rest[: len(LEVELS)], rest[len(LEVELS)], rest[len(LEVELS) + 1 :]
+    if not isinstance(levers, dict):
+        raise ConfigError(f"{slot}.levers", "?", "must be a table")
+    levers = {**levers, **dict(zip(KEY_LEVERS, map(ui.slider_number, sliders), strict=True))}
+    types = dict(zip(LEVELS, types, strict=True))
+    state = validate_state(mix, types, levers, seed, _weeks_of(mix))
+    events = timeline.check_rows(timeline.split_rows(rows), state.weeks)
+    return dataclasses.replace(state, events=events)
 
 
 def page_query(states: dict, used: list[str], reps: int, seed: int, lang: str) -> str:
@@ -322,7 +381,34 @@ def cached_result(ctx, states, names, reps, outcomes) -> dict | None:
     ]
     if any(ctx.runner.get(k) is None for row in keys for k in row):
         return None
-    return {"keys": keys, "names": names, "outcomes": outcomes}
+    return {"keys": keys, "names": names, "outcomes": outcomes, "events": slot_events(states)}
+
+
+def slot_events(states) -> list[list[dict]]:
+    """Each slot's timeline as plain tables (what a result record keeps)."""
+    return [[e.to_dict() for e in s.events] for s in states]
+
+
+def _timelines(result: dict, names: list[str]) -> list[tuple]:
+    """Each slot's checked events from a (possibly crafted) result record; none when bad."""
+    raw = result.get("events")
+    if not isinstance(raw, list) or len(raw) != len(names):
+        return [()] * len(names)
+    out = []
+    for tables in raw:
+        try:
+            out.append(check_timeline(tables or [], WEEKS_RANGE[1]))
+        except (ConfigError, TypeError, ValueError, AttributeError):
+            out.append(())
+    return out
+
+
+def _marks(result: dict, names: list[str], lang: str) -> dict[int, str]:
+    """Every slot's event weeks, each label led by its slot (two timelines side by side)."""
+    timelines = _timelines(result, names)
+    return timeline.merge_marks(
+        *(timeline.marks(evs, lang, tag=n) for n, evs in zip(names, timelines, strict=True))
+    )
 
 
 def render(ctx, result: dict, lang: str):
@@ -335,6 +421,7 @@ def render(ctx, result: dict, lang: str):
     if any(tb is None for row in tables for tb in row) or not outcomes:
         return dbc.Alert(t("common.error", lang, message=t("error.bad_key", lang)), color="warning")
     names = [str(n)[:1] for n in names]
+    marks = _marks(result, names, lang)
     cards = []
     for outcome in outcomes:
         if any(outcome not in tb.columns for row in tables for tb in row):
@@ -344,8 +431,8 @@ def render(ctx, result: dict, lang: str):
             f"{n} − {names[0]}": paired_diff(row, tables[0], outcome)
             for n, row in zip(names[1:], tables[1:], strict=True)
         }
-        fig, caption = figures.bands(stats, outcome, lang)
-        dfig, dcaption = figures.bands(diffs, outcome, lang, diff=True)
+        fig, caption = figures.bands(stats, outcome, lang, marks=marks)
+        dfig, dcaption = figures.bands(diffs, outcome, lang, diff=True, marks=marks)
         cards.append(
             dbc.Row(
                 [
@@ -369,7 +456,19 @@ def render(ctx, result: dict, lang: str):
                 class_name="mb-2",
             )
         )
-    return html.Div(cards)
+    return html.Div([_timelines_summary(result, names, lang), *cards])
+
+
+def _timelines_summary(result: dict, names: list[str], lang: str) -> html.Ul | None:
+    """What each slot's events are, in words (the charts mark their weeks)."""
+    items = [
+        html.Li(f"{t('compare.slot', lang, name=n)}: {timeline.timeline_text(evs, lang)}")
+        for n, evs in zip(names, _timelines(result, names), strict=True)
+        if evs
+    ]
+    if not items:
+        return None
+    return html.Ul(items, id=f"{P}-events-summary", className="small fw-semibold")
 
 
 def csv_table(ctx, result: dict) -> pd.DataFrame:
@@ -392,6 +491,15 @@ def csv_table(ctx, result: dict) -> pd.DataFrame:
         frames.append(wide.reset_index().assign(outcome=outcome))
     out = pd.concat(frames, ignore_index=True)
     return out[["outcome", "week", *[c for c in out.columns if c not in ("outcome", "week")]]]
+
+
+def csv_header(result: dict, query, version: str) -> list[tuple[str, str]]:
+    """The settings on top of the comparison's CSV: its address, the model, each timeline."""
+    header = [("comparison", query if isinstance(query, str) else ""), ("model", version)]
+    slots = [str(n)[:1] for n in result["names"]]
+    for name, events in zip(slots, _timelines(result, slots), strict=True):
+        header += [(f"{name} event {i}", event_spec(e)) for i, e in enumerate(events, 1)]
+    return header
 
 
 def register_callbacks(app, ctx) -> None:
@@ -423,7 +531,7 @@ def register_callbacks(app, ctx) -> None:
                 raise ConfigError("outcomes", outcomes, "choose at least one outcome")
             outcomes = [check_choice("outcome", o, HEADLINE) for o in outcomes[: len(HEADLINE)]]
         except ConfigError as exc:
-            message = t("common.error", lang, message=explain(exc, lang))
+            message = slot_message(exc, lang)
             return no_update, message, True, no_update, *progress.stopped(message)
         query = page_query(dict(zip(names, states, strict=True)), names, reps, states[0].seed, lang)
         ctx.jobs.cancel(job)
@@ -433,6 +541,7 @@ def register_callbacks(app, ctx) -> None:
             return cached, "", False, query, *progress.instant(done)
         tasks = replication_tasks(states, reps)
         meta = {"names": names, "reps": reps, "outcomes": outcomes}
+        meta["events"] = slot_events(states)
         new = ctx.jobs.submit(tasks, watch=None, meta=meta)
         return no_update, "", False, query, *progress.started(new, lang)
 
@@ -440,12 +549,14 @@ def register_callbacks(app, ctx) -> None:
         names, reps = status.meta["names"], status.meta["reps"]
         keys = [status.keys[i * reps : (i + 1) * reps] for i in range(len(names))]
         result = {"keys": keys, "names": names, "outcomes": status.meta["outcomes"]}
+        result["events"] = status.meta.get("events", [])
         return result, t("common.done", lang, what=", ".join(names))
 
     progress.register(app, ctx, P, Output(f"{P}-result", "data"), finish)
 
     for slot in SLOTS:  # the value beside each slider follows it
         p = f"{P}-{slot.lower()}"
+        timeline.register_editor(app, p, f"{P}-lang")
 
         @app.callback(
             [Output(f"{p}-lever-{name}-value", "children") for name in KEY_LEVERS],
@@ -503,10 +614,7 @@ def register_callbacks(app, ctx) -> None:
         if not ok:
             return no_update
         dutch = dash_ctx.triggered_id == f"{P}-csv-nl"
-        header = [
-            ("comparison", query if isinstance(query, str) else ""),
-            ("model", ctx.runner.version),
-        ]
+        header = csv_header(result, query, ctx.runner.version)
         names = "-".join(str(n)[:1] for n in result["names"])
         text = csv_text(csv_table(ctx, result), header, dutch)
         return send(

@@ -4,10 +4,15 @@ The layout renders cached results directly (the default scenarios are computed a
 so the first page shows results without waiting for a callback. When a control changes, the
 charts are marked out of date at once and the scenario runs again after a short pause:
 cached runs come back instantly, new ones in the job pool with progress and Cancel.
+
+A timeline editor (:mod:`dashboard.events`) adds up to three policy events; the charts mark
+their weeks and the summary says what they did, against the mix's own run without them.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import uuid
 
 import dash_bootstrap_components as dbc
@@ -15,6 +20,7 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
 from dashboard import components as ui
+from dashboard import events as timeline
 from dashboard import figures, progress
 from dashboard.analysis import cached_keys, run_record, state_tasks
 from dashboard.context import context
@@ -28,8 +34,10 @@ from dashboard.state import (
     KEY_LEVERS,
     LEVER_LEVELS,
     LEVERS,
+    MAX_EVENTS,
     WEEKS_RANGE,
     ScenarioState,
+    check_timeline,
     coat_label,
     default_state,
     levers_of,
@@ -53,6 +61,8 @@ P = "sc"
 TYPE_IDS = [f"{P}-type-{level}" for level in LEVELS]
 LEVER_IDS = [f"{P}-lever-{name}" for name in LEVERS]
 CONTROLS = [f"{P}-mix", *TYPE_IDS, *LEVER_IDS, f"{P}-seed", f"{P}-weeks"]
+#: the timeline editor's fields, row by row (see dashboard.events.ROW_FIELDS)
+EVENT_IDS = timeline.row_ids(P)
 #: the level a coat's quadrant acts on, as the levers are grouped
 TYPE_LEVEL = {
     "government": "political_climate",
@@ -71,8 +81,12 @@ def warm_up(ctx) -> None:
         render_results(ctx, record, lang)
 
 
-def state_from_values(values: list) -> ScenarioState:
-    """Validate the raw values of :data:`CONTROLS` (in that order) into a ScenarioState."""
+def state_from_values(values: list, event_values: list | None = None) -> ScenarioState:
+    """Validate the raw values of :data:`CONTROLS` and :data:`EVENT_IDS` into a ScenarioState.
+
+    Raises:
+        ConfigError: a refused value; an event's field is named by its editor row.
+    """
     if len(values) != len(CONTROLS):
         raise ConfigError("scenario", len(values), f"expected {len(CONTROLS)} values")
     mix, rest = values[0], values[1:]
@@ -80,7 +94,9 @@ def state_from_values(values: list) -> ScenarioState:
     levers = dict(zip(LEVERS, rest[len(LEVELS) : len(LEVELS) + len(LEVERS)], strict=True))
     levers = {k: ui.slider_number(v) for k, v in levers.items()}
     seed, weeks = rest[-2:]
-    return validate_state(mix, types, levers, seed, weeks)
+    state = validate_state(mix, types, levers, seed, weeks)
+    rows = timeline.split_rows(event_values or [None] * len(EVENT_IDS))
+    return dataclasses.replace(state, events=timeline.check_rows(rows, state.weeks))
 
 
 def state_id(state: ScenarioState) -> str:
@@ -207,6 +223,7 @@ def _controls(state: ScenarioState, lang: str, link: str, status: str | None) ->
                 t("scenario.mix_help", lang),
                 size="sm",
             ),
+            timeline.editor(P, state.events, lang),
             html.H2(t("scenario.levers", lang), className="h6 fw-semibold"),
             dbc.Accordion(
                 sections,
@@ -314,6 +331,14 @@ def result_record(state: ScenarioState, keys: list[str]) -> dict:
     }
 
 
+def _events(result: dict) -> tuple:
+    """The checked events of a result record (none when absent or not allowed)."""
+    try:
+        return check_timeline(result.get("events") or [], WEEKS_RANGE[1])
+    except (ConfigError, TypeError, ValueError, AttributeError):  # a crafted record
+        return ()
+
+
 def _empty_results(lang: str) -> html.Div:
     return html.Div(
         dbc.Alert(t("common.no_result", lang), color="light", class_name="border"), className="py-5"
@@ -337,6 +362,7 @@ def render_results(ctx, result: dict, lang: str):
         result.get("mix"),
         lang,
         tuple(sorted(types.items())),
+        json.dumps(result.get("events") or [], sort_keys=True, default=str),
         ctx.runner.version,
     )
     if memo in _RENDERED:
@@ -355,10 +381,18 @@ def _render(ctx, result: dict, lang: str):
         return dbc.Alert(t("common.error", lang, message=t("error.bad_key", lang)), color="warning")
     ref = runner.get(result.get("ref")) if result.get("ref") else None
     ring_fig, ring_caption = figures.rings(table, lang, ref, levels=result.get("types"))
+    events = _events(result)
+    marks = timeline.marks(events, lang)
     cards = [
         dbc.Col(
             ui.panel_figure(
-                f"{P}-graph", table, panel, lang, ref, numbers=_numbers(table, panel, lang)
+                f"{P}-graph",
+                table,
+                panel,
+                lang,
+                ref,
+                numbers=_numbers(table, panel, lang),
+                marks=marks,
             ),
             lg=12,
             xxl=6,
@@ -388,6 +422,7 @@ def _render(ctx, result: dict, lang: str):
                         [
                             html.H3(t("scenario.summary", lang), className="h6 fw-semibold"),
                             html.P(t("scenario.rings_help", lang), className="small"),
+                            _events_summary(events, table, lang),
                             _headline(table, ref, lang),
                         ],
                         lg=5,
@@ -398,6 +433,25 @@ def _render(ctx, result: dict, lang: str):
             html.H2(t("scenario.results", lang), className="h4"),
             html.P(ref_note, className="small text-body-secondary"),
             dbc.Row(cards),
+        ]
+    )
+
+
+def _events_summary(events: tuple, table: pd.DataFrame, lang: str) -> html.Div | None:
+    """What the run's events are, in words, and what they did to the headline outcomes."""
+    if not events:
+        return None
+    text = t("events.summary", lang, items=timeline.timeline_text(events, lang))
+    found = timeline.effects(table, events, lang)
+    return html.Div(
+        [
+            html.P(text, id=f"{P}-events-summary", className="small fw-semibold mb-1"),
+            dbc.Table.from_dataframe(
+                found, size="sm", class_name="small mb-1", id=f"{P}-events-effects"
+            )
+            if not found.empty
+            else None,
+            html.P(t("events.effects_note", lang), className="small text-body-secondary"),
         ]
     )
 
@@ -452,22 +506,28 @@ def _numbers(table: pd.DataFrame, panel, lang: str) -> pd.DataFrame:
 
 def register_callbacks(app, ctx) -> None:
     """Wire the Scenario page's callbacks onto ``app``."""
-    controls = [Input(c, "value") for c in CONTROLS]
+    controls = [Input(c, "value") for c in CONTROLS + EVENT_IDS]
+    timeline.register_editor(app, P, f"{P}-lang")
 
     @app.callback(
-        [Output(c, "value", allow_duplicate=True) for c in CONTROLS[1:]],
+        [Output(c, "value", allow_duplicate=True) for c in CONTROLS[1:] + EVENT_IDS],
         Input(f"{P}-mix", "value"),
         Input(f"{P}-reset", "n_clicks"),
         prevent_initial_call=True,
     )
     def reset_to_mix(mix, _n):
         if mix not in mixes():
-            return [no_update] * (len(CONTROLS) - 1)
+            return [no_update] * (len(CONTROLS) - 1 + len(EVENT_IDS))
         base = mix_defaults(mix)
+        events = base["events"]
+        rows = [
+            timeline.row_values(events[i] if i < len(events) else None) for i in range(MAX_EVENTS)
+        ]
         return (
             [base["types"][lv] for lv in LEVELS]
             + [base["levers"][n] for n in LEVERS]
             + [base["seed"], base["weeks"]]
+            + [v for row in rows for v in row]
         )
 
     @app.callback(
@@ -489,7 +549,9 @@ def register_callbacks(app, ctx) -> None:
         )
         shown = [ui.readout(n, v, lang) for n, v in raw.items()]
         try:
-            state = state_from_values(list(values[:-1]))
+            state = state_from_values(
+                list(values[: len(CONTROLS)]), list(values[len(CONTROLS) : -1])
+            )
         except ConfigError as exc:
             nothing = [no_update] * 4
             return *nothing, t("common.error", lang, message=explain(exc, lang)), True, *shown
@@ -523,7 +585,7 @@ def register_callbacks(app, ctx) -> None:
         Input(f"{P}-run", "n_clicks"),
         Input(f"{P}-autorun", "n_intervals"),
         Input(f"{P}-state", "data"),
-        [State(c, "value") for c in CONTROLS],
+        [State(c, "value") for c in CONTROLS + EVENT_IDS],
         State(f"{P}-lang", "data"),
         State(f"{P}-job", "data"),
         State(f"{P}-result", "data"),
@@ -533,7 +595,7 @@ def register_callbacks(app, ctx) -> None:
         *values, lang, job, current = values
         lang = clean_lang(lang)
         try:
-            state = state_from_values(list(values))
+            state = state_from_values(values[: len(CONTROLS)], values[len(CONTROLS) :])
         except ConfigError as exc:
             message = t("common.error", lang, message=explain(exc, lang))
             return no_update, message, True, *progress.stopped(message)
@@ -598,21 +660,28 @@ def _state_items(state: ScenarioState) -> dict:
         "levers": dict(state.levers),
         "seed": state.seed,
         "weeks": state.weeks,
+        "events": [e.to_dict() for e in state.events],
     }
 
 
 def _restore(items) -> ScenarioState | None:
     try:
         return validate_state(
-            items["mix"], items["types"], items["levers"], items["seed"], items["weeks"]
+            items["mix"],
+            items["types"],
+            items["levers"],
+            items["seed"],
+            items["weeks"],
+            items.get("events", ()),
         )
-    except (ConfigError, KeyError, TypeError):
+    except (ConfigError, KeyError, TypeError, AttributeError):
         return None
 
 
 def scenario_csv(ctx, record: dict, table: pd.DataFrame, dutch: bool) -> tuple[str, str]:
     """The weekly table with the scenario's settings on top; its meaningful file name."""
     from experiments.config import load_scenario
+    from experiments.timeline import event_spec
 
     types = record["types"] or {}
     overrides = {f"{lv}_type": ty for lv, ty in types.items()}
@@ -623,6 +692,7 @@ def scenario_csv(ctx, record: dict, table: pd.DataFrame, dutch: bool) -> tuple[s
         ("model", ctx.runner.version),
     ]
     header += [(name, params[name]) for name in PARAMETERS if name in params]
+    header += [(f"event {i}", event_spec(e)) for i, e in enumerate(_events(record), start=1)]
     coat = coat_label(types, short=True) if len(types) == len(LEVELS) else ""
     name = file_name("scenario", record["mix"], coat, f"seed {record.get('seed', '')}", dutch=dutch)
     return csv_text(table, header, dutch), name
@@ -638,4 +708,12 @@ def _clean_record(result: dict) -> dict:
     ref = result.get("ref") if is_key(result.get("ref")) else None
     mix = result.get("mix") if result.get("mix") in mixes() else ""
     seed = result.get("seed") if isinstance(result.get("seed"), int) else ""
-    return {"key": result["key"], "ref": ref, "types": types, "mix": mix, "seed": seed}
+    events = [e.to_dict() for e in _events(result)]
+    return {
+        "key": result["key"],
+        "ref": ref,
+        "types": types,
+        "mix": mix,
+        "seed": seed,
+        "events": events,
+    }

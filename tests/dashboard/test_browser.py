@@ -196,14 +196,87 @@ def test_advisor_moves_a_lever_sees_stale_charts_rerun_and_shares_the_link(live_
     assert page.console_errors == [] and other.console_errors == []
 
 
+def test_advisor_adds_a_pulse_sees_it_marked_and_shares_it(live_url, people, screenshots):
+    page = people()
+    _open(page, live_url + "/scenario?seed=13&weeks=52", settle=False)
+    expect(page.locator("#sc-status")).to_have_text(_done(13), timeout=RUN)
+    # a year of high turnover, weeks 20 to 30: the editor folds open under the family mix
+    page.click("#sc-events summary")
+    page.select_option("#sc-ev0-target", "turnover_per_year")
+    expect(page.locator("#sc-ev0-value-help")).to_have_text(
+        "Toegestaan: een getal van 0 tot en met 0,6 per jaar."
+    )
+    for field, value in (("value", "0.6"), ("until", "30"), ("week", "20")):
+        page.fill(f"#sc-ev0-{field}", value)
+        page.press(f"#sc-ev0-{field}", "Tab")
+    expect(page).to_have_url(re.compile(r"[?&]event1=20-30(%3A|:)turnover_per_year"))
+    summary = "week 20–30: Verloop per jaar → 0,600 per jaar, daarna terug"
+    expect(page.locator("#sc-events-summary")).to_have_text(
+        f"Gebeurtenissen: {summary}.", timeout=RUN
+    )
+    expect(page.locator("#sc-status")).to_contain_text("nieuw berekend in")
+    expect(page.locator("#sc-message")).to_be_hidden()
+    # ... and what it did: before, during, and the weeks until trust was back in its band
+    effects = page.locator("#sc-events-effects")
+    expect(effects.locator("th").last).to_have_text("Herstel na puls")
+    expect(effects.locator("tr", has_text="Vertrouwen").locator("td").first).to_have_text(
+        "Gebeurtenis 1"
+    )
+    # every chart over time marks the start and the end of the pulse, with a label
+    for panel in ("stagnation", "trust", "cost"):
+        graph = page.locator(f"#sc-graph-{panel}")
+        expect(graph.locator(".annotation-text", has_text="einde Verloop per jaar")).to_be_visible()
+        expect(page.locator(f"#sc-graph-{panel}-caption")).to_contain_text(
+            "Gemarkeerd (stippellijn): week 20: Verloop per jaar"
+        )
+    assert _query(page)["event1"] == "20-30:turnover_per_year=0.6"
+    page.locator("#sc-graph-trust").scroll_into_view_if_needed()
+    _shoot(page, screenshots, "scenario-pulse", full=False)
+    assert _axe(page) == []  # the filled editor and the effects table too
+    done = page.inner_text("#sc-status")
+
+    # an end before the start: one message naming the field, the value and what is allowed
+    page.fill("#sc-ev0-until", "10")
+    page.press("#sc-ev0-until", "Tab")
+    expect(page.locator("#sc-message")).to_have_text(
+        "Deze invoer kan niet: Gebeurtenis 1, tot week (puls): 10 kan niet; toegestaan is een "
+        "hele week na de startweek: 21 of later."
+    )
+    time.sleep(1)  # longer than the pause before a run: nothing runs, the link keeps the pulse
+    expect(page.locator("#sc-status")).to_have_text(done)
+    assert _query(page)["event1"] == "20-30:turnover_per_year=0.6"
+
+    # the shared link opens with the pulse, from the cache, and keeps it in English
+    other = people()
+    _open(other, live_url + "/scenario" + page.input_value("#sc-link"), settle=False)
+    expect(other.locator("#sc-status")).to_contain_text("uit de cache")
+    assert other.input_value("#sc-ev0-target") == "turnover_per_year"
+    assert [other.input_value(f"#sc-ev0-{f}") for f in ("week", "until")] == ["20", "30"]
+    expect(other.locator("#sc-events-summary")).to_have_text(f"Gebeurtenissen: {summary}.")
+    other.click("#lang-en")
+    expect(other.locator("#sc-events-summary")).to_have_text(
+        "Events: weeks 20–30: Staff turnover per year → 0.600 per year, then back."
+    )
+    assert _query(other)["event1"] == "20-30:turnover_per_year=0.6"
+    expect(
+        other.locator("#sc-graph-trust .annotation-text", has_text="end Staff turnover")
+    ).to_be_visible()
+    assert page.console_errors == [] and other.console_errors == []
+
+
 def test_advisor_sees_why_values_in_a_link_were_ignored(live_url, people):
     page = people()
-    _open(page, live_url + "/scenario?pooled_funding=1e9&prof=superman&seed=1", settle=False)
+    # an event in week 200 of a 104-week run cannot be: named, with the form an event has
+    bad = "pooled_funding=1e9&prof=superman&seed=1&event1=200:pooled_funding%3D0.8"
+    _open(page, live_url + "/scenario?" + bad, settle=False)
     notice = page.locator("#sc-notice")
     expect(notice).to_be_visible()
     expect(notice).to_contain_text("Ontschot budget")
     expect(notice).to_contain_text("Professional")
     expect(notice).to_contain_text("0 tot en met 1 (0%–100%)")  # what would have been allowed
+    expect(notice).to_contain_text("Gebeurtenis 1 (een gebeurtenis als 52:pooled_funding=0.8")
+    expect(notice).to_contain_text("binnen de looptijd")
+    assert "event1" not in page.input_value("#sc-link")  # the link to share leaves it out
     # the defaults stand in, and the page works with them
     assert page.locator("#sc-type-professional input[value='balancerend']").is_checked()
     expect(page.locator("#sc-status")).to_have_text(_done(1))
@@ -503,6 +576,47 @@ def test_researcher_shares_a_comparison_that_reopens_elsewhere(live_url, people,
     expect(other.locator("#cp-b-type-organisation")).to_have_value("innoverend")
     assert _query(other)["b.caseload_norm"] == "11" and _query(other)["lang"] == "en"
     expect(other.locator("#cp-diff-stagnation_rate-caption")).to_contain_text("pp")
+    assert page.console_errors == [] and other.console_errors == []
+
+
+def _event(page, prefix, target, **fields):
+    """Fill the first row of a timeline editor (the editor folds open first)."""
+    page.click(f"#{prefix}-events summary")
+    page.select_option(f"#{prefix}-ev0-target", target)
+    for field, value in fields.items():
+        page.fill(f"#{prefix}-ev0-{field}", str(value))
+        page.press(f"#{prefix}-ev0-{field}", "Tab")
+
+
+def test_researcher_compares_two_timelines_and_shares_them(live_url, people, screenshots):
+    page = people()
+    _open(page, live_url + "/compare", settle=False)
+    expect(page.locator("#cp-status")).to_contain_text("uit de cache", timeout=RUN)
+    # A: pooled funding from week 30; B: a turnover pulse in weeks 30 to 50
+    _event(page, "cp-a", "pooled_funding", value=0.8, week=30)
+    _event(page, "cp-b", "turnover_per_year", value=0.6, until=50, week=30)
+    page.click("#cp-run")
+    expect(page.locator("#cp-status")).to_have_text("Klaar: A, B.", timeout=RUN)
+    summary = page.locator("#cp-events-summary")
+    expect(summary).to_contain_text("Scenario A: week 30: Ontschot budget → 80%")
+    expect(summary).to_contain_text("Scenario B: week 30–50: Verloop per jaar → 0,600 per jaar")
+    graph = page.locator("#cp-graph-stagnation_rate")
+    expect(graph.locator(".annotation-text", has_text="B: einde Verloop")).to_be_visible()
+    expect(page.locator("#cp-diff-stagnation_rate-caption")).to_contain_text(
+        "week 30: A: Ontschot budget → 80% | B: Verloop per jaar"
+    )
+    query = _query(page)
+    assert query["a.event1"] == "30:pooled_funding=0.8"
+    assert query["b.event1"] == "30-50:turnover_per_year=0.6"
+    graph.scroll_into_view_if_needed()
+    _shoot(page, screenshots, "compare-timelines", full=False)
+
+    other = people()  # the link opens both timelines, from the cache
+    _open(other, page.url, settle=False)
+    expect(other.locator("#cp-status")).to_contain_text("uit de cache")
+    assert other.input_value("#cp-b-ev0-target") == "turnover_per_year"
+    assert other.input_value("#cp-b-ev0-until") == "50"
+    expect(other.locator("#cp-events-summary")).to_contain_text("Scenario A: week 30")
     assert page.console_errors == [] and other.console_errors == []
 
 

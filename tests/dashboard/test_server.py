@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.pages.scenario import CONTROLS
+from dashboard.pages.scenario import CONTROLS, EVENT_IDS
 
 
 def _good() -> list:
@@ -34,8 +34,12 @@ def client(tmp_path_factory, store_dir):
     return app.server.test_client()
 
 
-def _sync(client, values):
-    """POST the Scenario page's validation callback with any values, as a crafted client can."""
+def _sync(client, values, events=None, lang="nl"):
+    """POST the Scenario page's validation callback with any values, as a crafted client can.
+
+    ``events`` are the timeline editor's values (all rows empty when None).
+    """
+    events = [None] * len(EVENT_IDS) if events is None else events
     outputs = [
         ("sc-query", "data"),
         ("sc-state", "data"),
@@ -50,10 +54,10 @@ def _sync(client, values):
         "outputs": [{"id": i, "property": p} for i, p in outputs],
         "inputs": [
             {"id": c, "property": "value", "value": v}
-            for c, v in zip(CONTROLS, values, strict=True)
+            for c, v in zip(CONTROLS + EVENT_IDS, values + events, strict=True)
         ],
         "changedPropIds": [f"{CONTROLS[1]}.value"],
-        "state": [{"id": "sc-lang", "property": "data", "value": "nl"}],
+        "state": [{"id": "sc-lang", "property": "data", "value": lang}],
     }
     return client.post("/_dash-update-component", json=body)
 
@@ -93,6 +97,62 @@ def test_crafted_values_get_a_message_not_a_crash(client, index, value, field):
     assert field in message and "kan niet" in message and "toegestaan" in message
     assert len(message) < 400  # a hostile value is not echoed back whole
     assert client.get("/health").status_code == 200
+
+
+def _row(target, value, week, until=None, ramp=None, type_="innoverend"):
+    return [target, value, type_, week, until, ramp]
+
+
+@pytest.mark.parametrize(
+    ("rows", "nl", "en"),
+    [
+        (  # beyond the run
+            _row("pooled_funding", 0.8, 130),
+            "Gebeurtenis 1, vanaf week: 130 kan niet; toegestaan is een hele week van 1 tot en "
+            "met 104 (binnen de looptijd).",
+            "Event 1, from week: 130 is not allowed; allowed is a whole week from 1 to 104",
+        ),
+        (  # the end before the start, in the second row (the first is empty)
+            _row("none", None, None) + _row("turnover_per_year", 0.6, 60, 50),
+            "Gebeurtenis 2, tot week (puls): 50 kan niet; toegestaan is een hele week na de "
+            "startweek: 61 of later.",
+            "Event 2, until week (pulse): 50 is not allowed",
+        ),
+        (  # two events on one lever in overlapping weeks
+            _row("pooled_funding", 0.8, 52) + _row("pooled_funding", 0.3, 60),
+            "Twee gebeurtenissen op Ontschot budget: weken 52 en 60 kan niet; toegestaan is niet "
+            "in overlappende weken",
+            "Two events on Pooled funding: weeks 52 and 60 is not allowed",
+        ),
+        (  # a value out of the lever's bounds
+            _row("pooled_funding", 1.8, 52),
+            "Gebeurtenis 1, Ontschot budget: 1.8 kan niet; toegestaan is een getal van 0 tot en "
+            "met 1 (0%–100%).",
+            "Event 1, Pooled funding: 1.8 is not allowed; allowed is a number from 0 to 1",
+        ),
+        (  # a lever that cannot change during a run (only a crafted request sends it)
+            _row("n_regions", 3, 52),
+            "Gebeurtenis 1, Wat verandert: 'n_regions' kan niet; toegestaan is een knop of type "
+            "uit de lijst.",
+            "Event 1, What changes: 'n_regions' is not allowed",
+        ),
+    ],
+)
+def test_a_bad_event_gets_one_message_naming_field_value_and_what_is_allowed(client, rows, nl, en):
+    events = rows + [None] * (len(EVENT_IDS) - len(rows))
+    r = _sync(client, list(GOOD), events)
+    assert r.status_code == 200
+    assert nl in _message(r)
+    response = r.get_json()["response"]
+    assert "sc-link" not in response  # nothing new to share or run: the state stays as it was
+    assert en in _message(_sync(client, list(GOOD), events, lang="en"))
+
+
+def test_a_good_event_is_part_of_the_link(client):
+    events = _row("turnover_per_year", 0.6, 60, 72) + [None] * (len(EVENT_IDS) - 6)
+    r = _sync(client, list(GOOD), events)
+    link = r.get_json()["response"]["sc-link"]["value"]
+    assert "event1=60-72%3Aturnover_per_year%3D0.6" in link
 
 
 def test_huge_request_is_refused_and_server_keeps_serving(client):

@@ -350,3 +350,172 @@ def test_how_sure_reads_the_stored_robust_table(store_dir, tmp_path):
     write_robust_store(tmp_path / "r" / "small", np.random.default_rng(1), worlds=2)
     write_robust_store(tmp_path / "r" / "large", np.random.default_rng(1), worlds=8)
     assert robust_summary(tmp_path / "r", "cases/anna").iloc[0]["worlds"] == 8
+
+
+# --- policy over time ----------------------------------------------------------------------
+
+
+def test_events_round_trip_through_the_link_and_into_the_run_identity(tmp_path):
+    from dashboard.analysis import state_tasks
+    from dashboard.state import read_query
+
+    query = {
+        "prof": "innoverend",
+        "event1": "52:pooled_funding=0.8",
+        "event2": "60-72:turnover_per_year=0.6",
+        "event3": "78:political_climate_type=innoverend",
+    }
+    state, ignored = read_query(query)
+    assert ignored == []
+    assert [e.kind for e in state.events] == ["step", "pulse", "type"]
+    assert {k: v for k, v in to_query(state, "en").items() if k.startswith("event")} == {
+        k: v for k, v in query.items() if k.startswith("event")
+    }
+    assert from_query(to_query(state, "en")) == state  # the language switch keeps them
+    # the job carries the events to the worker, and they change the run's identity
+    mine, ref = state_tasks(state)
+    assert mine.events == tuple(query[f"event{i}"] for i in (1, 2, 3)) and ref.events == ()
+    assert mine.scenario().events == state.events
+    runner = Runner(diskcache.Cache(str(tmp_path)), lambda *a, **k: None)
+    without = from_query({"prof": "innoverend"})
+    assert runner.key(state.scenario(), 1, 104) != runner.key(without.scenario(), 1, 104)
+
+
+def test_bad_events_in_a_link_are_named_and_the_good_ones_kept():
+    from dashboard.messages import ignored_notice
+    from dashboard.state import read_query
+
+    state, ignored = read_query(
+        {
+            "event1": "52:pooled_funding=0.8",
+            "event2": "60:pooled_funding=0.3",  # overlaps the first on the same lever
+            "event3": "200:caseload_norm=12",  # beyond the 104 weeks of the run
+        }
+    )
+    assert [e.week for e in state.events] == [52] and ignored == ["event2", "event3"]
+    notice = ignored_notice(ignored, "nl")
+    assert "Gebeurtenis 2" in notice and "Gebeurtenis 3" in notice
+    assert "52:pooled_funding=0.8" in notice  # says what a link's event looks like
+    assert "Event 3" in ignored_notice(ignored, "en")
+
+
+def test_an_error_in_the_editor_names_its_row_and_says_what_is_allowed():
+    from dashboard.events import check_rows, value_help
+    from dashboard.messages import explain
+
+    # before anything is typed, the row says what the chosen lever allows
+    assert value_help("caseload_norm", "nl") == (
+        "Toegestaan: een getal van 3 tot en met 30 gezinnen per fte."
+    )
+    assert value_help("pooled_funding", "en").endswith("A share as a fraction: 0.8 is 80%.")
+
+    empty = ("none", None, "innoverend", None, None, None)
+    rows = [empty, ("political_climate_type", None, "innoverend", 40, 60, None), empty]
+    with pytest.raises(ConfigError) as err:
+        check_rows(rows, 104)
+    assert err.value.field == "events[1]"
+    assert explain(err.value, "nl") == (
+        "Gebeurtenis 2, tot week (puls): 60 kan niet; toegestaan is een typewissel zonder "
+        "eindweek of aanloop."
+    )
+    rows = [("caseload_norm", None, "innoverend", 10, None, None), empty, empty]
+    with pytest.raises(ConfigError) as err:
+        check_rows(rows, 104)
+    assert explain(err.value, "en").startswith("Event 1, Caseload norm: (empty) is not allowed")
+
+
+def test_event_weeks_are_marked_on_charts_over_time_with_a_label_and_a_caption():
+    from dashboard.events import marks
+    from dashboard.state import read_query
+
+    state, _ = read_query({"event1": "20-30:turnover_per_year=0.6"})
+    shown = marks(state.events, "nl")
+    assert set(shown) == {20, 30} and shown[30].startswith("einde ")
+    trust = next(p for p in PANELS if p.id == "trust")
+    fig, caption = figures.timeseries(fake_table(40), trust, "nl", marks=shown)
+    lines = [s for s in fig.layout.shapes if s.line.dash == "dot"]
+    assert sorted(s.x0 for s in lines) == [20, 30]
+    assert any("Verloop per jaar" in a.text for a in fig.layout.annotations)
+    assert "Gemarkeerd (stippellijn): week 20: Verloop per jaar" in caption
+    stats = {"A": replicate_stats([fake_table(40)], "stagnation_rate")}
+    fig, caption = figures.bands(stats, "stagnation_rate", "en", marks={20: "A: x"})
+    assert [s.x0 for s in fig.layout.shapes if s.line.dash == "dot"] == [20]
+    assert "Marked (dotted line): week 20: A: x" in caption
+
+
+def test_compare_slots_each_carry_their_own_timeline_and_an_error_names_its_slot():
+    from dashboard.events import row_ids
+    from dashboard.messages import explain
+    from dashboard.pages.compare import parse_slots, slot_message
+    from dashboard.state import KEY_LEVERS
+
+    base = default_state()
+    levers = dict(base.levers)
+    empty = ["none"] + [None] * (len(row_ids("x")) - 1)
+
+    def slot(events, use=True):
+        types = [ty for _lv, ty in base.types]
+        return [use, base.mix, *types, levers, *[levers[n] for n in KEY_LEVERS], *events]
+
+    pulse = ["turnover_per_year", 0.6, "innoverend", 60, 72, None] + empty[6:]
+    values = slot(empty) + slot(pulse) + slot(empty, False) + slot(empty, False)
+    names, states = parse_slots(values, 1)
+    assert names == ["A", "B"] and states[0].events == ()
+    assert [(e.kind, e.week, e.until) for e in states[1].events] == [("pulse", 60, 72)]
+    late = ["pooled_funding", 0.8, "innoverend", 300, None, None] + empty[6:]
+    with pytest.raises(ConfigError) as err:
+        parse_slots(slot(empty) + slot(late) + slot(empty, False) * 2, 1)
+    message = slot_message(err.value, "nl")
+    assert message.startswith("Deze invoer kan niet: Scenario B: Gebeurtenis 1, vanaf week: 300")
+    assert explain(err.value, "en").endswith("a whole week from 1 to 104 (within the run).")
+
+
+def test_csv_exports_list_the_events():
+    from types import SimpleNamespace
+
+    from dashboard.pages.compare import csv_header
+    from dashboard.pages.scenario import _clean_record, scenario_csv
+
+    pulse = {"week": 20, "until": 30, "set": {"turnover_per_year": 0.6}}
+    record = {"key": "0" * 32, "mix": "baseline", "seed": 3, "types": None, "events": [pulse]}
+    ctx = SimpleNamespace(runner=SimpleNamespace(version="test"))
+    text, _name = scenario_csv(ctx, _clean_record(record), fake_table(), dutch=True)
+    assert "# event 1;20-30:turnover_per_year=0.6\n" in text
+    result = {"names": ["A", "B"], "events": [[], [pulse]]}
+    header = csv_header(result, "?b.event1=20-30%3Aturnover_per_year%3D0.6", "test")
+    assert ("B event 1", "20-30:turnover_per_year=0.6") in header
+    assert not any(name.startswith("A event") for name, _value in header)
+
+
+def test_the_summary_says_what_each_event_did_before_and_after():
+    from dashboard.events import effects
+    from dashboard.state import read_query
+
+    state, _ = read_query(
+        {"event1": "30-40:turnover_per_year=0.6", "event2": "60:caseload_norm=12"}
+    )
+    table = fake_table(80, level=0.2)
+    during = table.week.between(30, 39)
+    table.loc[during, "stagnation_rate"] = 0.5  # up in the pulse, back at once after it
+    shown = effects(table, state.events, "nl")
+    first = shown[
+        (shown["Gebeurtenis"] == "Gebeurtenis 1") & (shown["Uitkomst"] == "Stagnatie (totaal)")
+    ]
+    assert first[["Vóór", "Tijdens of na", "Herstel na puls"]].values.tolist() == [
+        ["20,0%", "50,0%", "0 weken"]
+    ]
+    second = shown[shown["Gebeurtenis"] == "Gebeurtenis 2"]
+    assert set(second["Herstel na puls"]) == {"–"}  # a step has no recovery to measure
+    assert list(effects(table, state.events, "en").columns)[-1] == "Recovery after pulse"
+
+
+def test_compare_names_the_slot_of_an_event_its_link_could_not_use():
+    from dashboard.pages.compare import _notice, read_slot
+
+    query = {"a.event1": "30:pooled_funding=0.8", "b.event1": "30-20:turnover_per_year=0.6"}
+    (a, a_ignored), (b, b_ignored) = read_slot(query, "A"), read_slot(query, "B")
+    assert [e.week for e in a.events] == [30] and a_ignored == []
+    assert b.events == () and b_ignored == ["event1"]
+    notice = _notice({"A": a_ignored, "B": b_ignored}, "nl")
+    assert notice.startswith("Scenario B: Niet alle waarden uit de link zijn gebruikt")
+    assert "Gebeurtenis 1 (een gebeurtenis als" in notice and "Scenario A" not in notice

@@ -18,6 +18,7 @@ from experiments.timeline import (
     apply_event_fields,
     event_effects,
     event_marks,
+    event_spec,
     paired_difference,
     paired_recovery_weeks,
     parse_event,
@@ -124,6 +125,8 @@ def test_event_effects_give_before_during_and_recovery_per_event():
 def test_event_options_become_the_same_tables_as_in_a_scenario_file(spec, event):
     assert parse_event(spec) == event
     assert check_events([parse_event(spec)], 104)[0].to_dict() == event
+    # the text a link or a CSV header carries reads back as the same event
+    assert parse_event(event_spec(check_events([event])[0])) == event
 
 
 def test_an_error_in_an_event_option_names_the_option_as_typed():
