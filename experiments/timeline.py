@@ -26,16 +26,17 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from experiments.config import Scenario, parse_value
 from sim.errors import ConfigError
 from sim.events import Event, check_events
 from sim.params import TYPES, check_name
 from sim.typology import LEVELS
+
+if TYPE_CHECKING:  # NumPy and pandas load only when an analysis runs, not for --help
+    import numpy as np
+    import pandas as pd
 
 EVENT_HELP = (
     "A policy event: WEEK:NAME=VALUE (a step from WEEK on), WEEK-UNTIL:NAME=VALUE (a pulse, "
@@ -336,6 +337,8 @@ def pre_event_band(weekly: pd.DataFrame, outcome: str, week: int) -> Band:
     values of reported weeks ``week - BAND_WEEKS`` to ``week - 1`` (fewer when the event comes
     earlier). NaN when no week precedes the event.
     """
+    import numpy as np
+
     before = _between(weekly, outcome, week - BAND_WEEKS, week)
     if len(before) == 0:
         return Band(math.nan, math.nan)
@@ -438,6 +441,8 @@ def event_effects(
         Columns ``event`` (its label), ``kind``, ``week``, ``outcome``, ``before``,
         ``after``, ``left_band``, ``recovery_weeks``.
     """
+    import pandas as pd
+
     rows = []
     for event in events:
         start = event.week + event.ramp_weeks
