@@ -45,10 +45,32 @@ DIRECTIONS = [
 ]
 
 
+#: Directions the report expects that the model does not show at six seeds (docs/TRACE.md §7).
+#: Strict: once one of them shows, the test says so and TRACE must change with it.
+NOT_SHOWN = {
+    "procesregie": "-0.013 (95% CI -0.027 to +0.001): within noise",
+    "fewer staff -> waiting at intake": "+0.52 weeks (-0.55 to +1.59): the intake queue is "
+    "short and spiky",
+    "professional vasthoudend->innoverend: turnover_rate": "-0.001 (-0.098 to +0.096): "
+    "no effect of the professional type on its own",
+    "region innoverend->vasthoudend: escalation_wait_regio": "+10.3 weeks (-3.1 to +23.7): "
+    "too few escalations in one region for six seeds",
+}
+
+
+def _cases(rows, ids):
+    """Parameters with the directions of :data:`NOT_SHOWN` marked as known failures."""
+    return [
+        pytest.param(*row, id=i, marks=pytest.mark.xfail(strict=True, reason=NOT_SHOWN[i]))
+        if i in NOT_SHOWN
+        else pytest.param(*row, id=i)
+        for row, i in zip(rows, ids, strict=True)
+    ]
+
+
 @pytest.mark.parametrize(
     ("mechanism", "param", "low", "high", "outcome", "sign"),
-    DIRECTIONS,
-    ids=[d[0] for d in DIRECTIONS],
+    _cases(DIRECTIONS, [d[0] for d in DIRECTIONS]),
 )
 def test_direction(mechanism, param, low, high, outcome, sign):
     found = paired({param: low}, {param: high}, outcome)
@@ -69,8 +91,7 @@ TYPES = [
 
 @pytest.mark.parametrize(
     ("level", "a", "b", "outcome", "sign"),
-    TYPES,
-    ids=[f"{t[0]} {t[1]}->{t[2]}: {t[3]}" for t in TYPES],
+    _cases(TYPES, [f"{t[0]} {t[1]}->{t[2]}: {t[3]}" for t in TYPES]),
 )
 def test_each_levels_type_has_an_effect(level, a, b, outcome, sign):
     found = paired({f"{level}_type": a}, {f"{level}_type": b}, outcome)
@@ -106,6 +127,10 @@ def test_without_the_clash_mechanism_the_combination_matters_less():
     assert with_clash.mean > without.mean, f"with {with_clash}; without {without}"
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="+5.4 weeks (-11.7 to +22.5): within noise at six seeds; the clash shows in fit",
+)
 def test_region_climate_clash_slows_regional_decisions():
     found = _interaction("region", "political_climate", "escalation_wait_regio")
     assert found.has_sign(+1), f"clash region-climate: escalation wait {found}"
