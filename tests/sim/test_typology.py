@@ -15,33 +15,57 @@ from sim.typology import LEVELS, Typology
 COATS = list(itertools.product(TYPES, repeat=4))
 
 
-def _stagnation_by_coat(scenario: str) -> dict[tuple[str, ...], list[float]]:
-    out = {}
+OUTCOMES = ("stagnation_rate", "fit_score", "incidents_per_family_year")
+
+
+def _by_coat(scenario: str) -> dict[str, dict[tuple[str, ...], list[float]]]:
+    """Per outcome and coat, each seed's mean over the reported weeks."""
+    out = {o: {} for o in OUTCOMES}
     for coat in COATS:
         coat_types = {f"{lv}_type": t for lv, t in zip(LEVELS, coat, strict=True)}
         # a shorter burn-in than the default: the test compares coats, not absolute levels
         sc = load_scenario(scenario, {**coat_types, "burn_in_weeks": 104})
-        runs = [run_scenario(sc, seed=s, weeks=40)["stagnation_rate"].mean() for s in (1, 2)]
-        out[coat] = runs
+        runs = [run_scenario(sc, seed=s, weeks=40) for s in (1, 2)]
+        for o in OUTCOMES:
+            out[o][coat] = [r[o].mean() for r in runs]
     return out
 
 
 @pytest.fixture(scope="module")
 def by_case():
-    return {name: _stagnation_by_coat(name) for name in ("cases/jesse", "cases/anna")}
+    return {name: _by_coat(name) for name in ("cases/jesse", "cases/anna")}
 
 
-def test_coats_do_not_all_give_the_same_outcome(by_case):
-    # one-way ANOVA over the 81 coats: differences between coats far exceed seed noise
-    for name, results in by_case.items():
-        stat = f_oneway(*results.values())
-        assert stat.pvalue < 1e-6, (name, stat)
+@pytest.mark.parametrize(
+    ("case", "outcome", "alpha"),
+    [
+        ("cases/anna", "stagnation_rate", 1e-6),
+        ("cases/anna", "fit_score", 1e-6),
+        ("cases/jesse", "fit_score", 1e-6),
+        ("cases/jesse", "incidents_per_family_year", 1e-3),
+        pytest.param(
+            "cases/jesse",
+            "stagnation_rate",
+            1e-6,
+            # a finding, kept in view (TRACE §7): the Jesse-like cohort is stuck in every coat
+            marks=pytest.mark.xfail(strict=True, reason="p = 0.44: 0.81-0.89 in every coat"),
+        ),
+    ],
+)
+def test_coats_differ_beyond_seed_noise(by_case, case, outcome, alpha):
+    # one-way ANOVA over the 81 coats, two seeds each
+    stat = f_oneway(*by_case[case][outcome].values())
+    assert stat.pvalue < alpha, (case, outcome, stat)
 
 
-def test_best_coat_for_jesse_differs_from_best_for_anna(by_case):
-    means = {name: {c: np.mean(v) for c, v in res.items()} for name, res in by_case.items()}
-    best = {name: min(m, key=m.get) for name, m in means.items()}
+def test_best_fitting_coat_for_jesse_differs_from_best_for_anna(by_case):
+    # "de best passende jas": the coat whose supply fits the family's need best
+    fit = {
+        name: {c: np.mean(v) for c, v in res["fit_score"].items()} for name, res in by_case.items()
+    }
+    best = {name: max(m, key=m.get) for name, m in fit.items()}
     assert best["cases/jesse"] != best["cases/anna"], best
+    assert best["cases/jesse"][0] == "vasthoudend", best  # holding on keeps the relationship
 
 
 def test_typology_values_are_validated():
