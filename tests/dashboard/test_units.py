@@ -70,6 +70,17 @@ def test_every_lever_has_a_dutch_and_english_name_and_the_key_levers_help():
     assert t("nav.compare", "en") == "Compare" and t("nav.compare", "fr") == "Vergelijken"
 
 
+def test_every_declared_unit_is_named_in_both_languages():
+    # an untranslated unit shows its English declaration on a Dutch page ("signals per year")
+    from sim.measures import OUTCOMES
+    from sim.params import PARAMETERS
+
+    units = {o.unit for o in OUTCOMES.values()} | {p.unit for p in PARAMETERS.values()}
+    for lang in ("nl", "en"):
+        missing = sorted(u for u in units if u and f"unit.{u}" not in catalog(lang))
+        assert missing == [], (lang, missing)
+
+
 # --- cache and cap -------------------------------------------------------------------------
 
 
