@@ -227,37 +227,34 @@ def calibrate(
 def _confirm(procedure, patterns, sc, kept, out_dir, engine, workers) -> pd.DataFrame:
     """Run the kept sets again with more, fresh replications and score them on those."""
     from experiments import calibration
-    from experiments.cli_experiments import run_pending
-    from experiments.pipeline import prepare
-    from experiments.store import Store
 
-    store = Store(out_dir / "confirm")
     design = calibration.confirm_plan(procedure, sc, kept)
     identity = {"kind": "calibration-confirm", "scenario": sc.name, "seed": procedure.seed + 1}
-    full = prepare(store, design, {**identity, "weeks": procedure.weeks}, {})
-    run_pending(store, design, engine, workers, None, None, None, False)
-    return calibration.score(patterns, store.runs(), full[full.run_id.isin(design.run_id)])
+    identity |= {"weeks": procedure.weeks}
+    return _run_and_score(patterns, design, identity, out_dir / "confirm", engine, workers)
 
 
 def _wave(procedure, patterns, sc, sets, box, wave, out_dir, engine, workers) -> pd.DataFrame:
     """Run one wave in its own store (resumable) and score its parameter sets."""
     from experiments import calibration
+
+    design = calibration.plan(procedure, sc, sets, box, wave)
+    identity = {"kind": "calibration", "scenario": sc.name, "seed": procedure.seed}
+    identity |= {"weeks": procedure.weeks, "wave": wave, "box": box}
+    store_dir = out_dir / f"wave-{wave + 1}"
+    scored = _run_and_score(patterns, design, identity, store_dir, engine, workers)
+    console.print(f"  {int(scored.kept.sum())} of {len(scored)} sets kept in this wave")
+    return scored.assign(wave=wave + 1)
+
+
+def _run_and_score(patterns, design, identity, store_dir, engine, workers) -> pd.DataFrame:
+    """Run a calibration design in its own store (resumable); score its parameter sets."""
+    from experiments import calibration
     from experiments.cli_experiments import run_pending
     from experiments.pipeline import prepare
     from experiments.store import Store
 
-    store = Store(out_dir / f"wave-{wave + 1}")
-    design = calibration.plan(procedure, sc, sets, box, wave)
-    identity = {
-        "kind": "calibration",
-        "scenario": sc.name,
-        "seed": procedure.seed,
-        "weeks": procedure.weeks,
-        "wave": wave,
-        "box": box,
-    }
+    store = Store(store_dir)
     full = prepare(store, design, identity, {})
     run_pending(store, design, engine, workers, None, None, None, False)
-    scored = calibration.score(patterns, store.runs(), full[full.run_id.isin(design.run_id)])
-    console.print(f"  {int(scored.kept.sum())} of {len(scored)} sets kept in this wave")
-    return scored.assign(wave=wave + 1)
+    return calibration.score(patterns, store.runs(), full[full.run_id.isin(design.run_id)])

@@ -872,14 +872,14 @@ COEFFICIENTS: tuple[Parameter, ...] = (
         "stress_load",
         0.5,
         "workload",
-        "Stress per unit of caseload above the free share of the norm.",
+        "Stress per unit of caseload above the free share of the workable caseload.",
         "0-1",
     ),
     _c(
         "stress_load_free",
         0.8,
         "workload",
-        "Share of the caseload norm that brings no stress.",
+        "Share of the workable caseload that brings no stress.",
         "share",
     ),
     _c(
@@ -961,7 +961,13 @@ COEFFICIENTS: tuple[Parameter, ...] = (
         "Hesitance per unit of caseload without a fitting follow-up.",
         "0-1",
     ),
-    _c("hv_load", 0.25, "hesitance", "Hesitance per unit of caseload above the norm.", "0-1"),
+    _c(
+        "hv_load",
+        0.25,
+        "hesitance",
+        "Hesitance per unit of caseload above the workable one.",
+        "0-1",
+    ),
     _c("hv_stress", 0.15, "hesitance", "Hesitance per unit of stress.", "0-1"),
     _c(
         "hv_slope",

@@ -70,19 +70,24 @@ def _runs(design, values_by_row):
     return pd.DataFrame(data)
 
 
+def _hv_range(pid: str, description: str, source: str) -> validation.Pattern:
+    """A calibration pattern: HV prevalence within 0.2-0.3 (target 0.25)."""
+    return validation.Pattern(
+        pid,
+        description,
+        source,
+        "calibration",
+        "range",
+        outcome="hv_prevalence",
+        target=0.25,
+        low=0.2,
+        high=0.3,
+    )
+
+
 def test_range_direction_and_ordering_are_scored_on_paired_replications():
     patterns = [
-        validation.Pattern(
-            "r",
-            "range",
-            "s",
-            "calibration",
-            "range",
-            outcome="hv_prevalence",
-            target=0.25,
-            low=0.2,
-            high=0.3,
-        ),
+        _hv_range("r", "range", "s"),
         validation.Pattern(
             "d",
             "direction",
@@ -158,17 +163,7 @@ def test_latin_hypercube_respects_priors_and_is_reproducible():
 
 def test_calibration_keeps_only_sets_meeting_every_calibration_pattern():
     patterns = [
-        validation.Pattern(
-            "a",
-            "",
-            "",
-            "calibration",
-            "range",
-            outcome="hv_prevalence",
-            target=0.25,
-            low=0.2,
-            high=0.3,
-        ),
+        _hv_range("a", "", ""),
         validation.Pattern(
             "b",
             "",
@@ -276,17 +271,7 @@ def test_a_pattern_counts_as_evidence_only_if_it_fails_without_its_mechanism():
 
 
 def test_a_pattern_measured_on_a_drifting_series_fails():
-    pattern = validation.Pattern(
-        "r",
-        "range",
-        "s",
-        "calibration",
-        "range",
-        outcome="hv_prevalence",
-        target=0.25,
-        low=0.2,
-        high=0.3,
-    )
+    pattern = _hv_range("r", "range", "s")
     design = validation.plan(load_scenario("baseline"), [pattern], reps=4, weeks=10, seed=1)
     runs = _runs(design, {"hv_prevalence": {0: 0.25}})
     steady = runs[["run_id"]].assign(hv_prevalence=0.001)  # +0.4% of the mean a year
