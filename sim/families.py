@@ -771,11 +771,18 @@ class Families:
         self.escalation_week[f] = -1
 
     def de_escalate(self, idx: np.ndarray) -> None:
-        """Hand families back from procesregie to regular care."""
+        """Hand families back from procesregie to regular care.
+
+        A family whose social professional left during procesregie, with nobody to take over,
+        has no regular care to go back to: it queues again at intake.
+        """
         self.status[idx] = Status.IN_CARE
         self.status_changed()
         self.coord_pos[idx] = -1
         self.escalated_week[idx] = -1
+        orphans = idx[self.social_pos[idx] < 0]
+        if orphans.size:
+            self.requeue(orphans)
 
     def requeue(self, idx: np.ndarray) -> None:
         """Put families in care back in the intake queue: their professional left, nobody took over.

@@ -6,9 +6,10 @@ depend neither on the calibrated defaults nor on the typology file, which may ch
 run compares every outcome column exactly (float64, no tolerance), so a change in a rule or in
 the order or number of random draws fails here.
 
-A deliberate change of a rule needs a new reference: ``python -m tests.sim.test_regression``
-rewrites the files from the current code (and the current configs), after which the change
-should be stated in the commit that carries it.
+A deliberate change of a rule needs a new reference: ``python -m tests.sim.test_regression
+--rerun`` rewrites the tables from the current code with the stored cases unchanged, and
+``python -m tests.sim.test_regression`` rewrites cases and tables from the current configs
+too. The change should be stated in the commit that carries it.
 """
 
 from __future__ import annotations
@@ -105,5 +106,15 @@ def regenerate() -> None:
     CASES_FILE.write_text(json.dumps({"typology": values, "cases": cases}, indent=1) + "\n")
 
 
+def rerun() -> None:
+    """Rewrite the reference tables from the current code, keeping the stored cases."""
+    stored = load_cases()
+    typology = Typology.from_mapping(stored["typology"])
+    for name, case in stored["cases"].items():
+        run_case(case, typology).to_parquet(DATA / f"{name}.parquet", compression="zstd")
+
+
 if __name__ == "__main__":
-    regenerate()
+    import sys
+
+    rerun() if "--rerun" in sys.argv[1:] else regenerate()
