@@ -26,10 +26,15 @@ Progress = Callable[[int, int], None]
 
 
 def default_simulate(scenario: Scenario, seed: int, weeks: int | None = None, on_week=None):
-    """Run the real model (imported late so the dashboard starts even while it is rebuilt)."""
-    from experiments.single import run_scenario
+    """Run the real model (imported late so the dashboard starts even while it is rebuilt).
 
-    return run_scenario(scenario, seed=seed, weeks=weeks, on_week=on_week)
+    Settled models are shared with the CLI (:mod:`experiments.warm`): a policy timeline tried
+    on a scenario and seed that ran before starts from its burn-in instead of repeating it.
+    """
+    from experiments.single import run_scenario
+    from experiments.warm import SettledStore
+
+    return run_scenario(scenario, seed=seed, weeks=weeks, on_week=on_week, store=SettledStore())
 
 
 def run_key(scenario: Scenario, seed: int, weeks: int) -> str:

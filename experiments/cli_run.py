@@ -35,8 +35,19 @@ def run(
         list[str] | None, typer.Option("--set", help="Override a parameter: NAME=VALUE.")
     ] = None,
     events: Annotated[list[str] | None, typer.Option("--event", help=EVENT_HELP)] = None,
+    cold: Annotated[
+        bool,
+        typer.Option(
+            "--cold",
+            help="Run the burn-in here: neither reuse nor keep the settled state "
+            "(the table is the same either way).",
+        ),
+    ] = False,
 ) -> None:
     """Run one scenario and print a summary; optionally write the weekly table.
+
+    The state after the burn-in is kept (see ``$MPGSIM_WARM_DIR``), so running the same
+    scenario and seed again, for another length or with other events, skips the burn-in.
 
     With policy events (the scenario's events tables and --event options), the summary also
     gives, per event, the headline outcomes' means before and after it and, after a pulse,
@@ -54,10 +65,12 @@ def run(
     sc = with_timeline(sc, events, weeks)
 
     from experiments.single import run_scenario, tidy
+    from experiments.warm import SettledStore
 
+    store = None if cold else SettledStore()
     started = time.perf_counter()
     with _progress(weeks) as advance:
-        weekly = run_scenario(sc, seed=seed, weeks=weeks, on_week=advance)
+        weekly = run_scenario(sc, seed=seed, weeks=weeks, on_week=advance, store=store)
     elapsed = time.perf_counter() - started
     table = tidy(weekly, sc.params, seed, weeks, typology=sc.typology, events=sc.events)
     if out_file is not None:
@@ -73,7 +86,8 @@ def run(
             "weeks": weeks,
         }
         write_parquet(table, out_file, meta)
-    _summary(sc, table, seed, weeks, elapsed, out_file)
+    reused = store is not None and store.reused > 0
+    _summary(sc, table, seed, weeks, elapsed, out_file, reused)
 
 
 class _progress:
@@ -101,15 +115,17 @@ class _progress:
         self.bar.stop()
 
 
-def _summary(sc, table, seed, weeks, elapsed, out_file) -> None:
+def _summary(sc, table, seed, weeks, elapsed, out_file, reused=False) -> None:
     from rich.table import Table
 
     from experiments.summary import TAIL_WEEKS, tail_means
     from sim.measures import HEADLINE, OUTCOMES
 
     means = tail_means(table, HEADLINE)
+    burn_in = "burn-in reused" if reused else f"after {sc.params.burn_in_weeks} burn-in weeks"
     grid = Table(
-        title=f"{sc.name}: seed {seed}, {weeks} weeks, {elapsed:.2f} s", title_justify="left"
+        title=f"{sc.name}: seed {seed}, {weeks} weeks {burn_in}, {elapsed:.2f} s",
+        title_justify="left",
     )
     grid.add_column("outcome", no_wrap=True)
     grid.add_column(f"mean, last {TAIL_WEEKS} weeks", justify="right")

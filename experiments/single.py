@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -14,6 +14,9 @@ from sim.events import Event
 from sim.run import simulate
 from sim.typology import Typology, load_typology
 
+if TYPE_CHECKING:
+    from experiments.warm import SettledStore
+
 LEADING = ("run_id", "seed", "week")
 
 
@@ -22,6 +25,7 @@ def run_scenario(
     seed: int,
     weeks: int | None = None,
     on_week: Callable[[int, int], None] | None = None,
+    store: SettledStore | None = None,
 ) -> pd.DataFrame:
     """Run ``scenario`` once and return its weekly outcomes (columns ``week`` + outcomes).
 
@@ -32,6 +36,9 @@ def run_scenario(
         seed: the run's seed; the same seed gives the same table.
         weeks: run length; the scenario's own when None.
         on_week: called as ``on_week(week, weeks)`` after every week (progress bars, cancel).
+        store: where settled models are kept (:mod:`experiments.warm`): the burn-in is loaded
+            from it when this scenario and seed were settled before, and kept otherwise. The
+            table is the same either way.
 
     Raises:
         ConfigError: an event that does not fit in a run of ``weeks`` (checked before running).
@@ -39,6 +46,9 @@ def run_scenario(
     weeks = weeks or scenario.weeks
     if scenario.events:
         scenario = scenario.with_events(weeks=weeks)
+    settled = None
+    if store is not None:
+        settled = store.settled(scenario.params, scenario.typology, seed, on_week, weeks)
     return simulate(
         scenario.params,
         scenario.typology,
@@ -46,6 +56,7 @@ def run_scenario(
         weeks=weeks,
         on_week=on_week,
         events=scenario.events,
+        settled=settled,
     )
 
 

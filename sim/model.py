@@ -63,7 +63,8 @@ class MpgModel(mesa.Model):
     def __init__(self, params: Params, typology: Typology, rng=None, events: Sequence[Event] = ()):
         super().__init__(rng=rng)
         self.params = knocked_out(params)
-        self.timeline = Timeline(params, events) if events else None
+        self.given_params = params
+        self.schedule(events)
         self.typology = typology
         self.week = 0
         self.flows = Flows()
@@ -247,6 +248,14 @@ class MpgModel(mesa.Model):
         wf.consider_leaving(self)
         self.costs.count_costs(self)
         self.record_stocks()
+
+    def schedule(self, events: Sequence[Event]) -> None:
+        """Set the policy events of the reported weeks, replacing any set before.
+
+        Events act from reported week 1 on, so a model settled through its burn-in without
+        events can be given them afterwards and runs as if it had them from the start.
+        """
+        self.timeline = Timeline(self.given_params, events) if events else None
 
     @property
     def reported_week(self) -> int:

@@ -1055,6 +1055,10 @@ class Params(Mapping[str, Any]):
     def __setattr__(self, name, value):
         raise AttributeError("Params are immutable; use replace()")
 
+    def __reduce__(self):
+        # rebuilt through __init__: unpickling must not reach __getattr__ before _values exists
+        return (Params, (self._values,))
+
     def __getitem__(self, key: str) -> Any:
         return self._values[key]
 

@@ -20,6 +20,34 @@ from sim.params import Params
 from sim.typology import Typology
 
 
+def settle(
+    params: Params,
+    typology: Typology,
+    seed: int | np.random.SeedSequence,
+    on_week: Callable[[int, int], None] | None = None,
+    weeks: int = 0,
+) -> MpgModel:
+    """Build a model and run it through its burn-in: the state every reported week starts from.
+
+    The settled state depends on the parameters, the typology and the seed only (policy events
+    act from reported week 1), so it can be kept and reused by runs that differ in length or
+    events (:func:`simulate` with ``settled``).
+
+    Args:
+        params: validated parameters (``burn_in_weeks`` among them).
+        typology: trait values of the types.
+        seed: the run's seed; the model's generator is made from it.
+        on_week: called as ``on_week(0, weeks)`` after each burn-in week; it may raise to stop.
+        weeks: the reported weeks to come, passed on to ``on_week``.
+    """
+    model = MpgModel(params, typology, rng=seed)
+    for _ in range(params.burn_in_weeks):
+        model.step()
+        if on_week is not None:
+            on_week(0, weeks)
+    return model
+
+
 def simulate(
     params: Params,
     typology: Typology,
@@ -28,6 +56,7 @@ def simulate(
     outcomes: Iterable[Outcome] | None = None,
     on_week: Callable[[int, int], None] | None = None,
     events: Sequence[Event] = (),
+    settled: MpgModel | None = None,
 ) -> pd.DataFrame:
     """Run one model and return one row per reported week: ``week`` plus one column per outcome.
 
@@ -41,13 +70,12 @@ def simulate(
             count as week 0); it may raise to stop.
         events: policy events (:mod:`sim.events`); with events, an ``events`` column names
             those starting (or a pulse ending) in each week.
+        settled: the result of :func:`settle` for the same parameters, typology and seed, to
+            start from instead of running the burn-in again; it is stepped on (not copied).
     """
     chosen = tuple(outcomes or OUTCOMES.values())
-    model = MpgModel(params, typology, rng=seed, events=events)
-    for _ in range(params.burn_in_weeks):
-        model.step()
-        if on_week is not None:
-            on_week(0, weeks)
+    model = settled if settled is not None else settle(params, typology, seed, on_week, weeks)
+    model.schedule(events)
     values = np.empty((weeks, len(chosen)))
     for w in range(weeks):
         model.step()
