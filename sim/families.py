@@ -144,6 +144,7 @@ class Families:
         self.motivation[asking] = np.minimum(1, self.motivation[asking] + p.help_request_motivation)
         self.status[idx] = Status.NOT_IN_VIEW
         self.status_changed()
+        self.end_dwang(idx)  # a household that moves away leaves its order behind
         self.frame[idx] = Frame.VOLUNTARY
         self._reset_case(idx)
         if not hasattr(self, "domain"):
@@ -648,10 +649,17 @@ class Families:
         up &= rng.random(self.n) < up_rate
         down = active & (self.frame > Frame.VOLUNTARY) & (pressure < norm - p.frame_down_margin)
         down &= rng.random(self.n) < p.frame_step_down * clarity
-        flows = self.model.flows
-        flows.add("dwang_started", int((up & (self.frame == Frame.DRANG)).sum()))
-        flows.add("dwang_ended", int((down & (self.frame == Frame.DWANG)).sum()))
+        self.model.flows.add("dwang_started", int((up & (self.frame == Frame.DRANG)).sum()))
+        self.end_dwang(np.flatnonzero(down))
         self.frame += up.astype(np.int8) - down.astype(np.int8)
+
+    def end_dwang(self, idx: np.ndarray) -> None:
+        """Count the dwang orders among ``idx`` that end, by any way out.
+
+        The time under dwang is family-weeks under dwang per ended order (Little's law), so
+        every exit counts: a step down, a closure and a household that moves away.
+        """
+        self.model.flows.add("dwang_ended", int((self.frame[idx] == Frame.DWANG).sum()))
 
     def pressure(self, cooperation: np.ndarray | None = None) -> np.ndarray:
         """Pressure to impose a frame: incidents, safety severity and non-cooperation.
@@ -731,6 +739,7 @@ class Families:
         self.release(closing)
         self.status[closing] = Status.CLOSED
         self.status_changed()
+        self.end_dwang(closing)
         self.frame[closing] = Frame.VOLUNTARY
         self.closed_week[closing] = week
         self.low_weeks[closing] = 0

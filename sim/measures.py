@@ -360,7 +360,7 @@ _OUTCOMES = (
         "dwang_years",
         "years",
         "Mean time under dwang over the last year (Little's law: family-years under dwang per "
-        "exit).",
+        "ended order, by a step down, a closure or a household moving away).",
         _dwang_years,
         kind="level",
     ),

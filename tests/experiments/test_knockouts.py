@@ -23,7 +23,12 @@ from experiments.runner import run_design
 from experiments.store import Store
 
 #: the corroboration patterns that are evidence in the documented run (TRACE §8)
-EVIDENCE = ("many_professionals_fragile", "practice_caseload_stagnates", "waitlists_named_most")
+EVIDENCE = (
+    "many_professionals_fragile",
+    "integral_less_hv",
+    "practice_caseload_stagnates",
+    "waitlists_named_most",
+)
 REPS, WEEKS, SEED = 8, 104, 20190201
 TRACE = Path(__file__).resolve().parents[2] / "docs" / "TRACE.md"
 
