@@ -69,16 +69,24 @@ def live_reveal() -> tuple[float, int]:
     return seconds, len(tasks)
 
 
-def stored_reveal(results: Path) -> float | None:
-    """Seconds to read the Jesse case's best coat from a stored sweep (None without one)."""
+def stored_reveal(results: Path) -> tuple[float, float] | None:
+    """Seconds to read the stored sweeps as the dashboard's start-up does, then for a reveal.
+
+    None without stored sweeps. The served dashboard reads the training cases' sweeps while it
+    starts (``workshop.warm_up``), so a reveal in the room costs only the second figure.
+    """
     from dashboard import fit
+    from dashboard.pages import workshop
 
     ctx = _context(results)
+    started = time.perf_counter()
+    workshop.warm_up(ctx)
+    read = time.perf_counter() - started
     started = time.perf_counter()
     scores = fit.stored_fit(ctx, CASE)
     seconds = time.perf_counter() - started
     ctx.jobs.close()
-    return seconds if scores is not None else None
+    return (read, seconds) if scores is not None else None
 
 
 def compare_ab() -> float:
@@ -278,7 +286,11 @@ def main() -> None:
     if stored is None:
         print("reveal from a stored sweep: none stored (run `make cases` first)")
     else:
-        print(f"reveal from the stored sweep (make cases): {stored:.2f} s")
+        read, seconds = stored
+        print(
+            f"reveal from the stored sweeps (make cases): {seconds:.2f} s, after the dashboard "
+            f"read them at start-up in {read:.1f} s   target <= 30 s -> {_verdict(seconds, 30)}"
+        )
 
 
 if __name__ == "__main__":
