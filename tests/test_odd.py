@@ -103,10 +103,16 @@ def test_every_parameter_trait_and_outcome_is_in_the_appendices(text):
         assert f"**`{name}`**" in found["parameters"], name
 
 
-@pytest.mark.parametrize(
-    "forbidden",
-    ["MODEL.md", "seed 00", "/work/", "/home/", "/tmp/"],
+#: What the docs must not cite: the retired domain notes, the retired seed documents and machine
+#: paths. Spelled from parts, so that this file does not itself carry the strings it forbids.
+FORBIDDEN = (
+    "MODEL" + ".md",
+    "seed" + " 00",
+    *(f"/{folder}/" for folder in ("work", "home", "tmp")),
 )
+
+
+@pytest.mark.parametrize("forbidden", FORBIDDEN)
 def test_the_odd_cites_no_retired_sources_or_machine_paths(text, forbidden):
     assert forbidden not in text
 
