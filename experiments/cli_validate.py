@@ -121,8 +121,9 @@ def _print(table, drifts, name: str, reps: int, weeks: int, burn_in: int) -> Non
                 result = "holds" if r.passed else "[red]does not hold[/red]"
             cells = [r.id, r.target, ci, f"{r.drift:+.1%}", result]
             if knock:
+                colour = "green" if r.knockout_fails else "red"
                 ko = f"{r.mechanism} off: {num(r.knockout_value)}, "
-                ko += "[green]fails[/green]" if r.knockout_fails else "[red]still holds[/red]"
+                ko += f"[{colour}]{validation.knockout_words(r)}[/{colour}]"
                 cells.append(ko)
             grid.add_row(*cells)
         out.print(grid)

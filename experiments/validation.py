@@ -205,7 +205,8 @@ def evaluate(
     Returns:
         One row per pattern: id, role, kind, mechanism, description, target, value, ci_low,
         ci_high, drift (relative, a year), drifting, met, passed, and with knock-outs
-        knockout_value, knockout_met and knockout_fails. ``passed`` means met and not drifting.
+        knockout_value, knockout_met, knockout_fails and knockout_left (:func:`effect_left`).
+        ``passed`` means met and not drifting.
     """
     wanted = variants(patterns, knockouts)
     groups = by_variant(runs, design, wanted)
@@ -220,8 +221,32 @@ def evaluate(
             out = _score(p, groups, wanted, p.mechanism)
             row.update(knockout_value=out["value"], knockout_met=out["met"])
             row["knockout_fails"] = not out["met"]
+            row["knockout_left"] = effect_left(p, row["value"], out["value"])
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def effect_left(p: Pattern, effect: float, knocked_out: float) -> float:
+    """Share of a pattern's effect that is left with its mechanism knocked out.
+
+    For direction and ordering patterns: the knocked-out mean difference over the full one
+    (1 = the mechanism carries none of it, 0 = all of it, below 0 = the effect reverses). It
+    says how much of a pattern its mechanism carries when a knock-out "still holds" because a
+    second route produces part of the effect. NaN for range patterns, and where the full
+    effect is zero or not finite (there is nothing to share out).
+    """
+    if p.kind == "range" or not np.isfinite(effect) or effect == 0:
+        return float("nan")
+    return float(knocked_out / effect)
+
+
+def knockout_words(r: Any) -> str:
+    """What the knock-out did, in words: "fails" or "still holds", with the effect left."""
+    words = "fails" if r.knockout_fails else "still holds"
+    left = getattr(r, "knockout_left", float("nan"))
+    if np.isfinite(left):
+        words += f" ({left:.0%} of the effect left)"
+    return words
 
 
 def _values(p: Pattern, groups, wanted, knockout: str | None) -> np.ndarray:
@@ -349,7 +374,11 @@ def to_markdown(table: pd.DataFrame) -> str:
                 mark = "holds" if r.passed else "**does not hold**"
             cells = [r.description, r.target, value, mark]
             if knock and role == "corroboration":
-                ko = "fails (as it should)" if r.knockout_fails else "**still holds**"
+                ko = knockout_words(r)
+                if r.knockout_fails:
+                    ko = ko.replace("fails", "fails (as it should)", 1)
+                else:
+                    ko = f"**{ko}**"
                 cells = [r.description, r.mechanism, r.target, value, mark, ko]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
@@ -370,7 +399,8 @@ def evidence_table(table: pd.DataFrame) -> str:
                 result = "holds" if r.passed else "**does not hold**"
             if role == "corroboration" and "knockout_fails" in table:
                 gone = r.knockout_fails
-                result += f"; without `{r.mechanism}`: " + ("fails" if gone else "**still holds**")
+                ko = knockout_words(r)
+                result += f"; without `{r.mechanism}`: " + (ko if gone else f"**{ko}**")
                 if r.passed and not gone:
                     result += " (so no evidence for it)"
             cells = [r.description, role, value, result, r.evidence, r.limits]

@@ -268,6 +268,34 @@ def test_a_pattern_counts_as_evidence_only_if_it_fails_without_its_mechanism():
     table = validation.evaluate([pattern], _runs(design, survives), design, knockouts=True)
     assert table.passed.item() and not table.knockout_fails.item()
     assert validation.describe(table)["corroboration"]["evidence"] == 0
+    assert table.knockout_left.item() == pytest.approx(1.0, abs=0.01)  # the mechanism carries none of it
+
+
+def test_the_report_says_how_much_of_an_effect_survives_a_knock_out():
+    pattern = validation.Pattern(
+        "d",
+        "More incidents with fewer professionals",
+        "s",
+        "corroboration",
+        "direction",
+        mechanism="imbalance",
+        outcome="incidents_per_family_year",
+        a={"social_fte_per_100_families": 8.0},
+        b={"social_fte_per_100_families": 5.0},
+        expect="higher",
+    )
+    design = validation.plan(load_scenario("baseline"), [pattern], 5, 10, 1, knockouts=True)
+    # full effect +1.0 a family-year; knocked out +0.2 (a second route): 20% is left
+    runs = _runs(design, {"incidents_per_family_year": {0: 1, 1: 1, 2: 2, 3: 0.5, 4: 0.7}})
+    table = validation.evaluate([pattern], runs, design, knockouts=True)
+    assert not table.knockout_fails.item()
+    assert table.knockout_left.item() == pytest.approx(0.2, abs=0.01)
+    row = next(table.itertuples())
+    assert validation.knockout_words(row) == "still holds (20% of the effect left)"
+    assert "**still holds (20% of the effect left)**" in validation.to_markdown(table)
+    # a range pattern has no effect to share out
+    ranged = _hv_range("r", "range", "s")
+    assert np.isnan(validation.effect_left(ranged, 0.3, 0.1))
 
 
 def test_a_pattern_measured_on_a_drifting_series_fails():
