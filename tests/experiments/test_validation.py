@@ -268,7 +268,8 @@ def test_a_pattern_counts_as_evidence_only_if_it_fails_without_its_mechanism():
     table = validation.evaluate([pattern], _runs(design, survives), design, knockouts=True)
     assert table.passed.item() and not table.knockout_fails.item()
     assert validation.describe(table)["corroboration"]["evidence"] == 0
-    assert table.knockout_left.item() == pytest.approx(1.0, abs=0.01)  # the mechanism carries none of it
+    # the mechanism carries none of it: all of the effect is left
+    assert table.knockout_left.item() == pytest.approx(1.0, abs=0.01)
 
 
 def test_the_report_says_how_much_of_an_effect_survives_a_knock_out():
