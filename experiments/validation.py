@@ -176,11 +176,11 @@ def by_variant(
     runs: pd.DataFrame, design: pd.DataFrame, wanted: list[dict[str, Any]]
 ) -> dict[int, pd.DataFrame]:
     """Run summaries per variant index, ordered by replication (pairs line up)."""
-    # variants with identical parameters share a run id: keep every design row
+    # variants with identical parameters share a run id: keep every design row, but each run
+    # once (the store lists a shared run once per design row, which would count it twice)
     rows = design[["run_id", "sample_row", "replication"]]
-    merged = rows.merge(
-        runs.drop(columns=["sample_row", "replication"], errors="ignore"), on="run_id"
-    )
+    summaries = runs.drop(columns=["sample_row", "replication"], errors="ignore")
+    merged = rows.merge(summaries.drop_duplicates("run_id"), on="run_id")
     return {
         i: merged[merged.sample_row == i].sort_values("replication") for i in range(len(wanted))
     }
