@@ -33,6 +33,7 @@ from experiments.executors import Engine
 from experiments.store import Store
 from experiments.summary import numeric_outcome_columns, tail
 from experiments.tables import label
+from experiments.version import model_version
 
 RunFn = Callable[[dict[str, Any]], pd.DataFrame]
 Progress = Callable[[int, int], None]
@@ -131,6 +132,15 @@ def _run(all_tasks, engine, root, run_fn, report, batch_size, on_progress, shoul
     report.seconds = time.perf_counter() - start
 
 
+class ModelMismatch(RuntimeError):
+    """A worker runs another model than the one the runs were planned with.
+
+    Run ids contain the model version of the process that planned them; a worker that imports
+    another copy of the package (a stale install, another checkout first on its path, an old
+    image on a cluster) would store results of one model under the ids of another.
+    """
+
+
 @dataclass
 class _Loop:
     """Keeps up to 2 x workers batches in flight until the queue is empty or it must stop."""
@@ -144,10 +154,13 @@ class _Loop:
     inflight: dict[Future, tuple[list, int]] = field(default_factory=dict)
     # batches lost when a worker died, retried one at a time
     suspects: deque = field(default_factory=deque)
+    # the model the runs were planned with; every worker checks it runs the same one
+    version: str = field(default_factory=model_version)
+    mismatch: bool = False
 
     def drain(self, queue: deque) -> None:
         while queue or self.inflight or self.suspects:
-            if self.should_stop():
+            if self.should_stop() or self.mismatch:
                 self._cancel(queue)
                 return
             self._submit(queue)
@@ -169,6 +182,8 @@ class _Loop:
             return
         except Exception as exc:
             result = self._lost(batch, exc)
+            # every other batch would fail the same way: stop, and leave them to a rerun
+            self.mismatch = self.mismatch or isinstance(exc, ModelMismatch)
         self._count(result)
 
     def _submit(self, queue: deque) -> None:
@@ -181,7 +196,9 @@ class _Loop:
             self._send(*queue.popleft())
 
     def _send(self, batch: list, attempt: int) -> None:
-        future = self.engine.executor.submit(execute_batch, batch, self.run_fn, self.root)
+        future = self.engine.executor.submit(
+            execute_batch, batch, self.run_fn, self.root, self.version
+        )
         self.inflight[future] = (batch, attempt)
 
     def _blame(self, lost: list, exc: BaseException) -> None:
@@ -225,14 +242,25 @@ class _Loop:
         self.report.cancelled = True
 
 
-def execute_batch(batch: list[dict[str, Any]], run_fn: RunFn, root: str | None) -> dict:
+def execute_batch(
+    batch: list[dict[str, Any]], run_fn: RunFn, root: str | None, version: str | None = None
+) -> dict:
     """Run a batch on a worker; publish each run's results into the store at ``root``.
 
     With ``root`` None nothing is written: the summaries (and, when the task asks for it, the
     weekly tables) travel back in the returned dict. Every exception of a run (including
     SystemExit from a model) is caught and recorded, so a failing run can neither kill the
     worker nor hang the sweep.
+
+    Raises:
+        ModelMismatch: ``version`` (the planning process's model) is not the model this worker
+            imports; nothing is run or written.
     """
+    if version is not None and model_version() != version:
+        raise ModelMismatch(
+            f"this worker runs model {model_version()}, but the runs were planned with "
+            f"{version}: it imports another copy of mpg-vo-sim (check its Python environment)"
+        )
     store = Store(root) if root is not None else None
     out: dict[str, Any] = {"done": 0, "failed": 0, "summaries": [], "failures": [], "weekly": []}
     for task in batch:

@@ -117,3 +117,28 @@ def test_compact_keeps_every_row_once(tmp_path, kw_design):
     assert len(store.files("parts")) == 1
     pd.testing.assert_frame_equal(weekly(store), before)
     assert len(store.runs()) == len(kw_design)
+
+
+def test_a_worker_with_another_model_stores_nothing_and_stops_the_sweep(
+    tmp_path, kw_design, monkeypatch
+):
+    # The run ids carry the planning process's model version; a worker importing another
+    # copy of the package (a stale install first on its path) must not store its results
+    # under them. The serial engine runs the batch here, so patching the worker's view of
+    # the model version stands for a worker with another install.
+    import experiments.runner as runner
+
+    monkeypatch.setattr(runner, "model_version", lambda: "0.0.0+sim.another")
+    store, report = sweep(tmp_path, kw_design, batch_size=4)
+    assert report.cancelled and report.done == 0
+    assert 0 < report.failed < len(kw_design)  # it stopped after the first batches
+    fails = store.query("SELECT * FROM failures")
+    assert set(fails.error_type) == {"ModelMismatch"}
+    assert fails.message.str.contains("imports another copy of mpg-vo-sim").all()
+    assert store.status()["done"] == 0
+    # with the worker fixed, a rerun completes every run exactly once
+    monkeypatch.undo()
+    with open_engine("serial") as eng:
+        again = run_design(kw_design, eng, store, fake_model, retry_failed=True)
+    assert again.done == len(kw_design)
+    assert weekly(store).groupby("run_id").size().eq(8).all()
