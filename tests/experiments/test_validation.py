@@ -70,6 +70,24 @@ def _runs(design, values_by_row):
     return pd.DataFrame(data)
 
 
+def _direction(outcome: str, a: dict, b: dict, mechanism: str) -> validation.Pattern:
+    """A direction pattern: ``outcome`` higher in variant b than in a (corroboration when a
+    mechanism is named, else verification)."""
+    role = "corroboration" if mechanism else "verification"
+    return validation.Pattern(
+        "d",
+        outcome,
+        "s",
+        role,
+        "direction",
+        outcome=outcome,
+        a=a,
+        b=b,
+        expect="higher",
+        mechanism=mechanism,
+    )
+
+
 def _hv_range(pid: str, description: str, source: str) -> validation.Pattern:
     """A calibration pattern: HV prevalence within 0.2-0.3 (target 0.25)."""
     return validation.Pattern(
@@ -273,18 +291,8 @@ def test_a_pattern_counts_as_evidence_only_if_it_fails_without_its_mechanism():
 
 
 def test_the_report_says_how_much_of_an_effect_survives_a_knock_out():
-    pattern = validation.Pattern(
-        "d",
-        "More incidents with fewer professionals",
-        "s",
-        "corroboration",
-        "direction",
-        mechanism="imbalance",
-        outcome="incidents_per_family_year",
-        a={"social_fte_per_100_families": 8.0},
-        b={"social_fte_per_100_families": 5.0},
-        expect="higher",
-    )
+    fte = "social_fte_per_100_families"
+    pattern = _direction("incidents_per_family_year", {fte: 8.0}, {fte: 5.0}, "imbalance")
     design = validation.plan(load_scenario("baseline"), [pattern], 5, 10, 1, knockouts=True)
     # full effect +1.0 a family-year; knocked out +0.2 (a second route): 20% is left
     runs = _runs(design, {"incidents_per_family_year": {0: 1, 1: 1, 2: 2, 3: 0.5, 4: 0.7}})
@@ -315,17 +323,7 @@ def test_a_run_shared_by_two_variants_counts_once_in_each():
     # store lists such a run once per design row, and it must not count twice
     sc = load_scenario("baseline")
     same = {"caseload_norm": sc.params.caseload_norm}
-    pattern = validation.Pattern(
-        "d",
-        "d",
-        "s",
-        "verification",
-        "direction",
-        outcome="hv_prevalence",
-        a=same,
-        b={"caseload_norm": 17},
-        expect="higher",
-    )
+    pattern = _direction("hv_prevalence", same, {"caseload_norm": 17}, "")
     hv = _hv_range("r", "range", "s")
     design = validation.plan(sc, [hv, pattern], reps=4, weeks=10, seed=1)
     assert design.run_id.duplicated().sum() == 4  # the scenario's runs, listed twice
