@@ -34,7 +34,7 @@ from experiments.design import build_design
 from sim.coefficients import SWITCHES
 from sim.errors import ConfigError
 from sim.measures import HEADLINE, OUTCOMES
-from sim.params import check_name
+from sim.params import PARAMETERS, check_name
 
 KINDS = ("range", "direction", "ordering")
 ROLES = ("verification", "calibration", "corroboration")
@@ -130,9 +130,14 @@ def _check(p: Pattern) -> Pattern:
         check_name(name)
     if p.kind == "direction" and p.expect not in ("higher", "lower"):
         raise ConfigError(f"pattern {p.id}: expect", p.expect, "allowed: higher, lower")
-    if p.role == "corroboration" and p.mechanism not in SWITCHES:
-        allowed = "a corroboration pattern names a mechanism to knock out: " + ", ".join(SWITCHES)
-        raise ConfigError(f"pattern {p.id}: mechanism", p.mechanism, allowed)
+    knockout = PARAMETERS["knockout"]
+    if p.role == "corroboration" and (
+        p.mechanism == knockout.default or not knockout.accepts(p.mechanism)
+    ):
+        allowed = "a corroboration pattern names the mechanisms to knock out: " + ", ".join(
+            SWITCHES
+        )
+        raise ConfigError(f"pattern {p.id}: mechanism", p.mechanism, allowed + " (or a+b)")
     return p
 
 

@@ -71,7 +71,10 @@ MECHANISMS: Mapping[str, str] = MappingProxyType(
             "Trust and motivation: heard, quick wins, one contact up; overasking, waiting, dwang "
             "down."
         ),
-        "continuity": "Every change of professional costs the family trust (CCV2019 §2.2).",
+        "continuity": (
+            "Every change of professional costs the family trust and its working alliance "
+            "(CCV2019 §2.2)."
+        ),
         "dropout": "Families with very low trust drop out of voluntary care.",
         "needs": (
             "What a family needs: structure (safety, own norm) and flexibility "
@@ -623,6 +626,13 @@ COEFFICIENTS: tuple[Parameter, ...] = (
         "continuity",
         "Trust lost per change of professional.",
         "per change",
+    ),
+    _c(
+        "alliance_lost_on_change",
+        1.0,
+        "continuity",
+        "Share of the working alliance lost when the social worker changes.",
+        "share",
     ),
     _c(
         "trust_many_professionals",
@@ -1189,12 +1199,13 @@ def of_mechanism(name: str) -> tuple[str, ...]:
 
 
 def knocked_out(params):
-    """Return ``params`` with the mechanism named by ``params.knockout`` switched off.
+    """Return ``params`` with the mechanisms named by ``params.knockout`` switched off.
 
-    The knock-out bypasses the coefficients' bounds on purpose: zero means "this effect is
-    absent", which lies outside the range of readings we defend for a working mechanism.
+    ``knockout`` names one of the :data:`SWITCHES`, or several joined by "+" when a pattern
+    rests on them together. The knock-out bypasses the coefficients' bounds on purpose: zero
+    means "this effect is absent", which lies outside the range of readings we defend for a
+    working mechanism.
     """
-    name = params["knockout"]
-    if name not in SWITCHES:
-        return params
-    return type(params)({**params, **dict.fromkeys(of_mechanism(name), 0.0)})
+    names = [n for n in params["knockout"].split("+") if n in SWITCHES]
+    zeros = {c: 0.0 for n in names for c in of_mechanism(n)}
+    return type(params)({**params, **zeros}) if zeros else params

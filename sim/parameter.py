@@ -37,6 +37,8 @@ class Parameter:
         plausible: range of the parameter sets kept by calibration (calibrated ones only).
         mechanism: for coefficients, the mechanism they belong to (see
             :data:`sim.coefficients.MECHANISMS`); a knock-out sets them all to zero.
+        several: for "choice" parameters, whether distinct choices may be joined by "+"
+            ("continuity+fallback": both mechanisms knocked out at once).
     """
 
     name: str
@@ -53,20 +55,34 @@ class Parameter:
     free: bool = False
     plausible: tuple[float, float] | None = None
     mechanism: str | None = None
+    several: bool = False
 
     def allowed(self) -> str:
         """Describe the allowed values in words."""
         if self.kind == "choice":
-            return "allowed: " + ", ".join(self.choices or ())
+            also = "; or several joined by +" if self.several else ""
+            return "allowed: " + ", ".join(self.choices or ()) + also
         if self.kind == "bool":
             return "allowed: true or false"
         what = "a whole number" if self.kind == "int" else "a number"
         return f"allowed: {what} from {self.low:g} to {self.high:g} ({self.unit})"
 
+    def accepts(self, value: str) -> bool:
+        """Whether ``value`` is one choice or, if ``several``, distinct ones joined by "+".
+
+        The default (such as "none") stands alone: it is never one of several.
+        """
+        choices = self.choices or ()
+        if value in choices:
+            return True
+        parts = value.split("+")
+        distinct = len(set(parts)) == len(parts) > 1
+        return self.several and distinct and all(c in choices and c != self.default for c in parts)
+
     def check(self, value: Any) -> Any:
         """Return ``value`` converted to this parameter's type, or raise ConfigError."""
         if self.kind == "choice":
-            if isinstance(value, str) and value in (self.choices or ()):
+            if isinstance(value, str) and self.accepts(value):
                 return value
             raise ConfigError(self.name, value, self.allowed())
         if self.kind == "bool":

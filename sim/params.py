@@ -78,10 +78,12 @@ _DECLARATIONS: tuple[Parameter, ...] = (
         "knockout",
         "none",
         "mechanism",
-        "Switch one mechanism off (its coefficients set to zero), to show what it produces.",
+        "Switch mechanisms off (their coefficients set to zero), to show what they produce; join "
+        "several with + (continuity+fallback).",
         "Grimm2005 (pattern-oriented modelling: knock-outs)",
         kind="choice",
         choices=("none", *SWITCHES),
+        several=True,
         group="run",
     ),
     # --- structure -------------------------------------------------------------------------

@@ -147,7 +147,8 @@ class Workforce(Table):
             return
         fam.prof_changes[mine] += 1
         if sector == Sector.SOCIAL:
-            fam.alliance[mine] = 0.0
+            # the new worker starts the working alliance (largely) anew
+            fam.alliance[mine] *= 1 - p.alliance_lost_on_change
         colleagues = self.positions(int(self.org[position]), sector)
         limit = int(np.ceil(self.norm[position] * p.handover_margin))
         order = mine[rng.permutation(mine.size)]

@@ -331,3 +331,23 @@ def test_a_run_shared_by_two_variants_counts_once_in_each():
     listed = design[["run_id", "sample_row", "replication"]].merge(runs, on="run_id")
     table = validation.evaluate([hv, pattern], listed, design)
     assert table.reps.tolist() == [4, 4]
+
+
+@pytest.mark.parametrize("mechanism", ["continuity+nonsense", "none", "collaboration+"])
+def test_a_corroboration_pattern_names_mechanisms_that_can_be_knocked_out(tmp_path, mechanism):
+    entry = {**GOOD, "role": "corroboration", "mechanism": mechanism}
+    lines = [f"{k} = {v!r}".replace("'", '"') for k, v in entry.items()]
+    path = tmp_path / "p.toml"
+    path.write_text("[[pattern]]\n" + "\n".join(lines) + "\n")
+    with pytest.raises(ConfigError, match="pattern x: mechanism"):
+        validation.load_patterns(path)
+
+
+def test_a_pattern_may_rest_on_several_mechanisms(tmp_path):
+    entry = {**GOOD, "role": "corroboration", "mechanism": "continuity+fallback"}
+    entry |= {"evidence": "e", "limits": "l"}
+    lines = [f"{k} = {v!r}".replace("'", '"') for k, v in entry.items()]
+    path = tmp_path / "p.toml"
+    path.write_text("[[pattern]]\n" + "\n".join(lines) + "\n")
+    (pattern,) = validation.load_patterns(path)
+    assert {"knockout": "continuity+fallback"} in validation.variants([pattern], knockouts=True)

@@ -66,3 +66,22 @@ def test_calibrated_values_are_the_defaults_the_model_gets():
         assert PARAMETERS[name].default == found["value"] == params[name]
         assert PARAMETERS[name].source.startswith("calibrated")
         assert PARAMETERS[name].plausible == (found["low"], found["high"])
+
+
+def test_knockout_takes_one_mechanism_or_several_joined_by_plus():
+    from sim.coefficients import knocked_out, of_mechanism
+
+    both = knocked_out(validate({"knockout": "continuity+fallback"}))
+    one = knocked_out(validate({"knockout": "continuity"}))
+    for name in of_mechanism("continuity"):
+        assert both[name] == one[name] == 0.0
+    for name in of_mechanism("fallback"):
+        assert both[name] == 0.0 and one[name] == DEFAULTS[name] != 0.0
+
+
+@pytest.mark.parametrize(
+    "bad", ["none+continuity", "continuity+continuity", "continuity+", "+fallback", "contin"]
+)
+def test_a_knockout_combination_must_name_distinct_mechanisms(bad):
+    with pytest.raises(ConfigError, match="knockout.*several joined by \\+"):
+        validate({"knockout": bad})
