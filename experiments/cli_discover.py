@@ -49,6 +49,7 @@ def discover(
     meta = store.meta()
     if meta.get("design_kind") != "robust":
         raise ConfigError("DIR", str(directory), "not a results directory of `mpgsim robust`")
+    store.tidy()  # a large store is read in few files, not one per run
     # analysed afresh, as the report does: a saved table may predate runs finished since
     tables = {**store.results(), **pipeline.analyse_robust(store)}
     overrides = meta.get("identity", {}).get("overrides", {})

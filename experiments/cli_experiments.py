@@ -510,9 +510,6 @@ def run_pending(
     Damaged files are quarantined first (and named), so their runs are redone.
     """
     from experiments.design import shard
-    from experiments.executors import open_engine
-    from experiments.models import run_model
-    from experiments.runner import run_design
 
     for damage in store.repair():
         console.print(f"[yellow]quarantined damaged {damage.path.name}: {damage.problem}[/yellow]")
@@ -522,8 +519,29 @@ def run_pending(
         f"{len(part)} runs planned in {store.root}, {len(part) - todo} already have "
         f"a result, {todo} to run"
     )
-    if not todo:
-        return
+    if todo:
+        _execute(store, design, todo, engine, workers, scheduler, shard_spec, batch, retry_failed)
+    if shard_spec is None:  # shards run at once on one store; two compactions would race
+        store.tidy()  # a large store is then read in few files, not one per run
+
+
+def _execute(
+    store: Store,
+    design: pd.DataFrame,
+    todo: int,
+    engine: str,
+    workers: int | None,
+    scheduler: str | None,
+    shard_spec: str | None,
+    batch: int | None,
+    retry_failed: bool,
+) -> None:
+    """Open the engine and run the ``todo`` pending runs with a progress bar; report them."""
+    from experiments.design import shard
+    from experiments.executors import open_engine
+    from experiments.models import run_model
+    from experiments.runner import run_design
+
     with console.status(f"starting {engine} engine"):
         eng = open_engine(engine, workers, scheduler)
     if eng.requested:

@@ -111,6 +111,7 @@ def report(
     check_writable_file(target, "--output", suffix=".html")
     store = _open(directory)
     store.check_intact()
+    store.tidy()  # a large store is read in few files, not one per run
 
     from experiments.report import write_report
 

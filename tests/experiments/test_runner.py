@@ -119,6 +119,46 @@ def test_compact_keeps_every_row_once(tmp_path, kw_design):
     assert len(store.runs()) == len(kw_design)
 
 
+def test_compact_merges_in_batches_so_reading_stays_small(tmp_path, kw_design, monkeypatch):
+    # DuckDB holds every listed file's schema while it reads by name: a store is merged a
+    # batch of files at a time, never all at once, and nothing is lost or doubled.
+    import experiments.store as store_module
+
+    monkeypatch.setattr(store_module, "COMPACT_BATCH", 50)
+    store, _ = sweep(tmp_path, kw_design, batch_size=10)
+    before = weekly(store)
+    assert store.compact()["parts"] == len(kw_design) == 162
+    assert len(store.files("parts")) == len(store.files("runs")) == 4  # 50 + 50 + 50 + 12
+    pd.testing.assert_frame_equal(weekly(store), before)
+    assert sorted(store.runs().run_id) == sorted(kw_design.run_id)
+
+
+def test_tidy_compacts_only_a_store_with_many_files(tmp_path, kw_design, monkeypatch):
+    import experiments.store as store_module
+
+    store, _ = sweep(tmp_path, kw_design, batch_size=10)
+    assert store.tidy() is False  # 162 files: below the default batch, left as they are
+    assert len(store.files("parts")) == len(kw_design)
+    monkeypatch.setattr(store_module, "COMPACT_BATCH", 100)
+    assert store.tidy() is True
+    assert len(store.files("parts")) == 2
+    assert store.tidy() is False
+
+
+def test_tidy_leaves_a_store_it_cannot_write_readable(tmp_path, kw_design, monkeypatch):
+    import experiments.store as store_module
+
+    store, _ = sweep(tmp_path, kw_design, batch_size=10)
+    monkeypatch.setattr(store_module, "COMPACT_BATCH", 100)
+
+    def read_only(*_args, **_kw):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(Store, "write_part", read_only)
+    assert store.tidy() is False
+    assert sorted(store.runs().run_id) == sorted(kw_design.run_id)
+
+
 def test_a_worker_with_another_model_stores_nothing_and_stops_the_sweep(
     tmp_path, kw_design, monkeypatch
 ):
