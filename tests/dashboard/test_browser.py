@@ -120,6 +120,19 @@ def test_every_page_is_clean_accessible_and_screenshotted(live_url, people, scre
     assert _axe(page) == []
 
 
+def test_advisor_reads_that_sizes_near_the_baseline_are_not_estimates(live_url, people):
+    # The baseline sits on a steep slope (docs/TRACE.md §7): the Uitleg says so, in both
+    # languages, where an advisor looks for what the model does not claim.
+    page = people()
+    _open(page, live_url + "/uitleg")
+    claims = page.locator("li", has_text="Lees de richting van een wat-als, niet de grootte.")
+    expect(claims).to_be_visible()
+    _open(page, live_url + "/uitleg?lang=en")
+    expect(
+        page.locator("li", has_text="Read the direction of a what-if, not its size.")
+    ).to_be_visible()
+
+
 @pytest.mark.parametrize("path", ["/kamer", "/r/ABCDE", "/workshop"])
 def test_room_pages_on_a_phone_are_accessible(live_url, people, screenshots, path):
     phone = people(PHONE, phone=True)
