@@ -66,8 +66,12 @@ class Flows:
 
     def values(self, name: str, weeks: int | None = None) -> np.ndarray:
         """All values of ``name`` recorded over the last ``weeks`` weeks, oldest first."""
-        first = self._week_no - self.weeks_seen(weeks) + 1
-        parts = [v for week, v in self._values.get(name, ()) if week >= first]
+        kept = self._values.get(name, ())
+        if self.weeks_seen(weeks) == len(self._weeks):
+            parts = [v for _, v in kept]  # the window holds no older weeks: all of them
+        else:
+            first = self._week_no - self.weeks_seen(weeks) + 1
+            parts = [v for week, v in kept if week >= first]
         return np.concatenate(parts) if parts else np.empty(0)
 
     def weeks_seen(self, weeks: int | None = None) -> int:
