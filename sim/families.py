@@ -183,7 +183,9 @@ class Families:
             setattr(self, name, np.zeros(n, dtype=bool))
         self.overruled = np.zeros(n, dtype=bool)
         self.cause = np.zeros(n, dtype=np.int8)
-        self.blockers = np.zeros((n, 4), dtype=float)  # EMA of collab, client, offer, overrule
+        # EMA of collab, client, offer, overrule; stored family-fastest like severity, so the
+        # weekly maximum over the four runs along columns, not over 4-value rows one by one
+        self.blockers = np.zeros((4, n), dtype=float).T
         for name in ("best_burden", "incident_ema", "fit", "help", "hours", "alliance"):
             setattr(self, name, np.zeros(n, dtype=float))
 
@@ -607,8 +609,10 @@ class Families:
         no_offer |= active & (self.help < p.stagnation_min_help)
         no_offer |= queued
         client = self._cooperation < p.stagnation_client_cooperation
-        indicators = np.stack([self.collab_failed, client, no_offer, self.overruled], axis=1)
-        self.blockers += p.blocker_memory * (indicators - self.blockers)
+        indicators = np.empty((4, self.n), dtype=bool)  # stacked as the blockers are
+        for row, indicator in enumerate((self.collab_failed, client, no_offer, self.overruled)):
+            indicators[row] = indicator
+        self.blockers += p.blocker_memory * (indicators.T - self.blockers)
         progress = active & (self.burden < self.best_burden - p.progress_step)
         in_view = active | queued
         reset = progress | ~in_view
