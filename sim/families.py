@@ -134,14 +134,16 @@ class Families:
         self.members[idx] = True
         self.members[idx, 1] = rng.random(k) < p.partner_share
         self.severity[idx] = self._initial_severity(rng, k, self.members[idx])
-        self.trust[idx] = _around(rng, p.trust_initial, k)
-        self.trust_disposition[idx] = self.trust[idx]
-        self.motivation[idx] = _around(rng, p.motivation_initial, k)
+        # the traits are drawn in this order, then written to the rows at once
+        trust = _around(rng, p.trust_initial, k)
+        motivation = _around(rng, p.motivation_initial, k)
         self.own_norm[idx] = _around(rng, p.own_norm_initial, k)
         self.intergenerational[idx] = _around(rng, p.intergenerational_initial, k)
-        self.help_request[idx] = rng.random(k) < p.help_request_share
-        asking = idx[self.help_request[idx]]
-        self.motivation[asking] = np.minimum(1, self.motivation[asking] + p.help_request_motivation)
+        asking = rng.random(k) < p.help_request_share
+        motivation[asking] = np.minimum(1, motivation[asking] + p.help_request_motivation)
+        self.trust[idx] = self.trust_disposition[idx] = trust
+        self.motivation[idx] = motivation
+        self.help_request[idx] = asking
         self.status[idx] = Status.NOT_IN_VIEW
         self.status_changed()
         self.end_dwang(idx)  # a household that moves away leaves its order behind
@@ -258,7 +260,8 @@ class Families:
         basic_ok = np.maximum(domain[:, BASIC[0]], domain[:, BASIC[1]]) < p.basic_needs_threshold
         safety_severity = row_mean(domain, SAFETY)
         serious = domain >= SERIOUS
-        n_serious = np.count_nonzero(serious, axis=1)
+        # the same counts as np.count_nonzero(serious, axis=1), without its detour
+        n_serious = np.add.reduce(serious, axis=1, dtype=np.intp)
         (a, b), (c, d) = CONTRA_PAIRS
         contra = (serious[:, a] & serious[:, b]) | (serious[:, c] & serious[:, d])
         complexity = burden + p.complexity_per_serious * n_serious + p.complexity_contra * contra
@@ -328,11 +331,11 @@ class Families:
             )
         pace = 1 + p.drift_unmet_basic_needs * ~self.basic_ok
         pace = pace + p.drift_intergenerational * self.intergenerational
-        domain_pace = np.ones((n, N_DOMAINS), order="F")
-        domain_pace[:, SAFETY] = np.maximum(
-            0, 1 + p.drift_own_norm * (self.own_norm - NEUTRAL_NORM)
-        )[:, None]
-        factor = pace[:, None] * domain_pace
+        safety_pace = np.maximum(0, 1 + p.drift_own_norm * (self.own_norm - NEUTRAL_NORM))
+        # pace times each domain's pace: 1 outside the safety domains, where pace * 1 is pace
+        factor = np.empty((n, N_DOMAINS), order="F")
+        factor[:] = pace[:, None]
+        factor[:, SAFETY] = (pace * safety_pace)[:, None]
         # growth = drift * peak * s * (1 - s) * pace: the same products in the same order, into
         # two scratch tables kept between weeks (a fresh family x member x domain table each
         # week costs more in page faults than the arithmetic)
@@ -343,7 +346,8 @@ class Families:
         growth *= np.subtract(1, self.severity, out=spare)
         growth *= factor[:, None, :]
         self.severity += growth
-        self.severity *= self.members.astype(np.float64)[:, :, None]  # no casting per element
+        # An absent member's severity stays 0 without being masked here: it is drawn as 0, its
+        # growth is proportional to it, its life events bump it by 0, and help multiplies it.
         clip(self.severity, 0, 1, out=self.severity)
         self.refresh()
         self.child_risk += p.child_risk_adaptation * (self._child_target() - self.child_risk)
@@ -877,9 +881,13 @@ def _split(ordered: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
 def _at(values: np.ndarray, pos: np.ndarray, missing: float) -> np.ndarray:
     """Gather ``values[pos]`` where ``pos >= 0``; ``missing`` elsewhere.
 
-    ``missing`` is appended to the (short) per-position column, so position -1 reads it.
+    ``missing`` is appended to the (short, float) per-position column, so position -1 reads
+    it (into a fresh array: ``np.append`` does the same through two Python wrappers).
     """
-    return np.append(values, missing)[pos]
+    padded = np.empty(values.size + 1)
+    padded[:-1] = values
+    padded[-1] = missing
+    return padded[pos]
 
 
 def _hours_per_family(wf) -> np.ndarray:
@@ -887,8 +895,9 @@ def _hours_per_family(wf) -> np.ndarray:
 
     One longer than the workforce: position -1 (no professional) reads the trailing 0.
     """
-    per_family = np.where(wf.occupied, wf.hours / np.maximum(wf.caseload, 1), 0.0)
-    return np.append(per_family, 0.0)
+    per_family = np.zeros(wf.n + 1)
+    np.divide(wf.hours, np.maximum(wf.caseload, 1), out=per_family[:-1], where=wf.occupied)
+    return per_family
 
 
 def random_order(keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:
