@@ -175,7 +175,11 @@ class Families:
         int16 += ("incidents", "prof_changes")
         for name in int16:
             setattr(self, name, np.zeros(n, dtype=np.int16))
-        int32_unset = ("social_pos", "safety_pos", "coord_pos", "referred_week", "treated_until")
+        # positions index the per-position columns for every family, many times a week: in
+        # NumPy's own index type, so no gather converts them first
+        for name in ("social_pos", "safety_pos", "coord_pos"):
+            setattr(self, name, np.full(n, -1, dtype=np.intp))
+        int32_unset = ("referred_week", "treated_until")
         int32_unset += ("escalation_week", "escalated_week", "entry_week", "queued_week")
         int32_unset += ("closed_week",)
         for name in int32_unset:
