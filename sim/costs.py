@@ -54,8 +54,10 @@ class CostLedger:
         providers = float(fam.extra_providers[active].sum())
         pooled = model.climate.pooled_funding * p.pooling_overhead
         sharing = p.information_sharing * p.sharing_overhead
-        overhead = in_view.sum() * (pooled + sharing) / 52
-        procesregie = (fam.status == Status.PROCESREGIE).sum() * p.procesregie_case_cost
+        # counts by np.count_nonzero: the same whole numbers as ``mask.sum()``, sooner
+        overhead = np.count_nonzero(in_view) * (pooled + sharing) / 52
+        n_procesregie = np.count_nonzero(fam.status == Status.PROCESREGIE)
+        procesregie = n_procesregie * p.procesregie_case_cost
         treated = (fam.treated_until >= model.week) & in_view
         frame = fam.frame[seen]
         public = (
@@ -73,10 +75,10 @@ class CostLedger:
             / 52,
             "safety": staff[Sector.SAFETY],
             "coordination": staff[Sector.COORDINATION] + overhead + procesregie,
-            "specialist": treated.sum() * p.specialist_cost,
+            "specialist": np.count_nonzero(treated) * p.specialist_cost,
             "police": float(fam.incidents[in_view].sum()) * p.incident_cost,
-            "coercion": (frame == Frame.DRANG).sum() * p.drang_cost
-            + (frame == Frame.DWANG).sum() * p.dwang_cost,
+            "coercion": np.count_nonzero(frame == Frame.DRANG) * p.drang_cost
+            + np.count_nonzero(frame == Frame.DWANG) * p.dwang_cost,
             "public": float(public.sum()) / 52,
         }
         self.week = {k: float(v) for k, v in self.week.items()}

@@ -257,6 +257,7 @@ class Families:
         stay distinguishable from each other (clipping made a quarter of them equal).
         """
         p = self.model.params
+        self._flexibility_need = None  # follows from these summaries: read anew
         severity = self.severity if rows is None else self.severity[rows]
         # the most severe member per domain: three members, so two element-wise maxima
         domain = np.maximum(np.maximum(severity[:, 0], severity[:, 1]), severity[:, 2])
@@ -724,15 +725,19 @@ class Families:
     def flexibility_need(self, rows: np.ndarray | None = None) -> np.ndarray:
         """Need for maatwerk: contra-indications, many serious domains, basic needs unmet.
 
-        Only for the families ``rows``, when given.
+        Only for the families ``rows``, when given. It follows from the summaries of severity
+        alone, so it is computed once after each :meth:`refresh`, on first read (read-only:
+        shared by every reader until then).
         """
-        p = self.model.params
-        contra, n_serious, basic_ok = self.contra, self.n_serious, self.basic_ok
-        if rows is not None:
-            contra, n_serious, basic_ok = contra[rows], n_serious[rows], basic_ok[rows]
-        need = p.need_flexibility_base + p.need_flexibility_contra * contra
-        need = need + p.need_flexibility_per_serious * n_serious
-        return clip(need + p.need_flexibility_basic * ~basic_ok, 0, 1)
+        need = self._flexibility_need
+        if need is None:
+            p = self.model.params
+            need = p.need_flexibility_base + p.need_flexibility_contra * self.contra
+            need = need + p.need_flexibility_per_serious * self.n_serious
+            need = clip(need + p.need_flexibility_basic * ~self.basic_ok, 0, 1)
+            need.flags.writeable = False
+            self._flexibility_need = need
+        return need if rows is None else need[rows]
 
     def close_or_continue(self) -> None:
         """Close recovered cases, and cases the family drops out of under a voluntary frame."""
