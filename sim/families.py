@@ -265,8 +265,9 @@ class Families:
         basic_ok = np.maximum(domain[:, BASIC[0]], domain[:, BASIC[1]]) < p.basic_needs_threshold
         safety_severity = row_mean(domain, SAFETY)
         serious = domain >= SERIOUS
-        # the same counts as np.count_nonzero(serious, axis=1), without its detour
-        n_serious = np.add.reduce(serious, axis=1, dtype=np.intp)
+        # the same counts as np.count_nonzero(serious, axis=1): summed as bytes (at most ten
+        # per family), which NumPy adds without converting each element first
+        n_serious = np.add.reduce(serious.view(np.uint8), axis=1, dtype=np.uint8).astype(np.intp)
         (a, b), (c, d) = CONTRA_PAIRS
         contra = (serious[:, a] & serious[:, b]) | (serious[:, c] & serious[:, d])
         complexity = burden + p.complexity_per_serious * n_serious + p.complexity_contra * contra
@@ -400,7 +401,7 @@ class Families:
         returning = new & closed
         self.returns[returning] += 1
         recent = returning & (week - self.closed_week < RETURN_HORIZON_WEEKS)
-        self.model.flows.add("returns_within_horizon", int(recent.sum()))
+        self.model.flows.add("returns_within_horizon", np.count_nonzero(recent))
         self.status[new] = Status.SIGNALLED
         self.status_changed()
         self.entry_week[new] = week
@@ -662,7 +663,7 @@ class Families:
         up &= rng.random(self.n) < up_rate
         down = active & (self.frame > Frame.VOLUNTARY) & (pressure < norm - p.frame_down_margin)
         down &= rng.random(self.n) < p.frame_step_down * clarity
-        self.model.flows.add("dwang_started", int((up & (self.frame == Frame.DRANG)).sum()))
+        self.model.flows.add("dwang_started", np.count_nonzero(up & (self.frame == Frame.DRANG)))
         self.end_dwang(np.flatnonzero(down))
         self.frame += up.astype(np.int8) - down.astype(np.int8)
 
@@ -672,7 +673,7 @@ class Families:
         The time under dwang is family-weeks under dwang per ended order (Little's law), so
         every exit counts: a step down, a closure and a household that moves away.
         """
-        self.model.flows.add("dwang_ended", int((self.frame[idx] == Frame.DWANG).sum()))
+        self.model.flows.add("dwang_ended", np.count_nonzero(self.frame[idx] == Frame.DWANG))
 
     def pressure(self, cooperation: np.ndarray | None = None) -> np.ndarray:
         """Pressure to impose a frame: incidents, safety severity and non-cooperation.

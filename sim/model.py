@@ -320,8 +320,8 @@ class MpgModel(mesa.Model):
         recently_closed = (fam.status == Status.CLOSED) & (
             self.week - fam.closed_week < RETURN_HORIZON_WEEKS
         )
-        flows.add("recently_closed_family_weeks", int(recently_closed.sum()))
-        flows.add("dwang_family_weeks", int((fam.frame == Frame.DWANG).sum()))
+        flows.add("recently_closed_family_weeks", np.count_nonzero(recently_closed))
+        flows.add("dwang_family_weeks", np.count_nonzero(fam.frame == Frame.DWANG))
         flows.add("leavers", self.workforce.left_this_week)
 
     def case_counts(self) -> dict[str, int]:
