@@ -237,17 +237,17 @@ class Workforce(Table):
         """
         occupied = self.occupied[positions].tolist()
         loads = self.caseload[positions].tolist()
-        open_ = [i for i, occ in enumerate(occupied) if occ]
+        # the positions with room, in order; loads only grow, so a full one never reopens
+        ok = [i for i, occ in enumerate(occupied) if occ and loads[i] < limit]
         taken: list[int] = []
-        while len(taken) < wanted:
-            ok = [i for i in open_ if loads[i] < limit]
-            if not ok:
-                break
-            low = min(loads[i] for i in ok)
+        while ok and len(taken) < wanted:
+            low = min([loads[i] for i in ok])
             least = [i for i in ok if loads[i] == low]
             best = least[rng.integers(len(least))] if len(least) > 1 else least[0]
             loads[best] += 1
             taken.append(best)
+            if loads[best] >= limit:
+                ok.remove(best)
         if taken:
             self.caseload[positions] = loads
         return positions[np.asarray(taken, dtype=np.int64)]
