@@ -87,5 +87,5 @@ class CostLedger:
     def total(self) -> float:
         """This week's cost over all partners (summed once a week, on first read)."""
         if self._total is None:
-            self._total = float(np.sum(list(self.week.values())))
+            self._total = float(np.add.reduce(list(self.week.values())))  # np.sum, unwrapped
         return self._total

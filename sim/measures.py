@@ -642,7 +642,7 @@ _OUTCOMES = (
         "clash_region_climate",
         "0-1",
         "Mean clash between the regions' and the political climate's pace of change.",
-        lambda m: float(np.mean([r.clash for r in m.region_list])),
+        lambda m: _average(np.array([r.clash for r in m.region_list])),
         "government",
         kind="score",
     ),
