@@ -512,17 +512,15 @@ class Families:
         each other" unless information can be shared; a regisseur repairs most of it.
         """
         p, rng, week = self.model.params, self.model.rng, self.model.week
-        treated = (self.treated_until >= week).astype(int)
+        treated = self.treated_until >= week
+        social, safety = self.social_pos >= 0, self.safety_pos >= 0
+        coordinated = self.coord_pos >= 0
         n_involved = (
-            (self.social_pos >= 0).astype(int)
-            + (self.safety_pos >= 0)
-            + (self.coord_pos >= 0)
-            + treated
-            + self.extra_providers
+            social.astype(int) + safety + coordinated + treated.astype(int) + self.extra_providers
         )
         self.n_involved = n_involved.astype(np.int16)
         pairs = n_involved * (n_involved - 1) / 2
-        mixed = (self.social_pos >= 0) & (self.safety_pos >= 0)
+        mixed = social & safety
         # whose organisation each family meets: fixed from here until the cases close
         self._social_org = fit.social_org(self.model, self)
         joint = fit.joint_orientation(self.model, self, self._social_org)
@@ -530,12 +528,12 @@ class Families:
         hazard = hazard + p.collab_goal_gap * (1 - joint)
         shared = self.model.region_table.shared_ownership[self.region]
         hazard *= 1 - p.collab_shared_ownership * shared
-        hazard *= np.where(self.coord_pos >= 0, 1 - p.coordination_collab_repair, 1.0)
+        hazard *= np.where(coordinated, 1 - p.coordination_collab_repair, 1.0)
         self.collab_failed = self.active & (rng.random(self.n) < 1 - np.exp(-hazard * pairs))
         institutional = fit.specialist_institutional_goal(self.model, self)
         overrule_rate = p.overruling_per_year / 52 * institutional
-        joint_plan = (self.coord_pos >= 0) | (n_involved >= JOINT_PLAN_MIN_INVOLVED)
-        self.overruled = (treated > 0) & joint_plan & (rng.random(self.n) < overrule_rate)
+        joint_plan = coordinated | (n_involved >= JOINT_PLAN_MIN_INVOLVED)
+        self.overruled = treated & joint_plan & (rng.random(self.n) < overrule_rate)
 
     def receive_help(self) -> None:
         """Improve treated domains by the help that reaches the family and fits it.

@@ -184,8 +184,9 @@ class Workforce(Table):
         # families all come from one of the three columns, in family order: each sum adds
         # the same values in the same order as a count per column would.
         columns = (fam.social_pos, fam.safety_pos, fam.coord_pos)
-        rows = np.concatenate([np.flatnonzero(pos >= 0) for pos in columns])
-        idx = np.concatenate([pos[pos >= 0] for pos in columns])
+        linked = [np.flatnonzero(pos >= 0) for pos in columns]
+        rows = np.concatenate(linked)
+        idx = np.concatenate([pos[rows] for pos, rows in zip(columns, linked, strict=True)])
         load = np.bincount(idx, minlength=n)
         complexity = np.bincount(idx, weights=fam.complexity[rows], minlength=n)
         unclear = np.bincount(idx, weights=roles[rows], minlength=n)
