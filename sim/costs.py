@@ -48,7 +48,7 @@ class CostLedger:
             staff[sector] = employed * p[salary] / 52 + hires * p.hiring_cost
         # maatwerk and public costs only for the families they are summed over (same values,
         # same order)
-        rows, seen = np.flatnonzero(active), np.flatnonzero(in_view)
+        rows, seen = active.nonzero()[0], in_view.nonzero()[0]
         maatwerk = fit.maatwerk(model, fam, rows) * fam.flexibility_need(rows)
         # providers that labelled funding brings are other organisations' paid time
         providers = float(fam.extra_providers[active].sum())

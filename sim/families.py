@@ -310,7 +310,7 @@ class Families:
         """
         p, rng = self.model.params, self.model.rng
         rate = p.family_turnover_per_year + p.recovered_exit_per_year * self.settled()
-        leaving = np.flatnonzero(rng.random(self.n) < rate / 52)
+        leaving = (rng.random(self.n) < rate / 52).nonzero()[0]
         if leaving.size:
             self.model.flows.add("households_renewed", leaving.size)
             self.draw(leaving)
@@ -326,7 +326,7 @@ class Families:
         n = self.n
         events = rng.random(n) < p.life_events_per_year / 52
         if events.any():
-            idx = np.flatnonzero(events)
+            idx = events.nonzero()[0]
             member = rng.integers(0, len(MEMBERS), idx.size)
             domain = rng.integers(0, N_DOMAINS, idx.size)
             hit = self.members[idx, member]
@@ -415,7 +415,7 @@ class Families:
         The regions' own decisions (screening, specialist admission, safety intake) touch
         only their own families, so what each one reads can be split off for all at once.
         """
-        idx = np.flatnonzero(mask)
+        idx = mask.nonzero()[0]
         n_regions = self.model.params.n_regions
         if n_regions == 1:
             return [idx]
@@ -430,7 +430,7 @@ class Families:
         Those queued at intake, and those in procesregie who lost their social worker.
         """
         lost = self.active & (self.social_pos < 0)
-        waiting = np.flatnonzero(self.queued | lost)
+        waiting = (self.queued | lost).nonzero()[0]
         by_muni = waiting[np.argsort(self.municipality[waiting], kind="stable")]
         counts = np.bincount(self.municipality[waiting], minlength=len(self.model.municipalities))
         return _split(by_muni, counts)
@@ -662,7 +662,7 @@ class Families:
         down = active & (self.frame > Frame.VOLUNTARY) & (pressure < norm - p.frame_down_margin)
         down &= rng.random(self.n) < p.frame_step_down * clarity
         self.model.flows.add("dwang_started", np.count_nonzero(up & (self.frame == Frame.DRANG)))
-        self.end_dwang(np.flatnonzero(down))
+        self.end_dwang(down.nonzero()[0])
         self.frame += up.astype(np.int8) - down.astype(np.int8)
 
     def end_dwang(self, idx: np.ndarray) -> None:
@@ -747,7 +747,7 @@ class Families:
         recovered = self.low_weeks >= p.closure_weeks
         dropout = active & (self.frame == Frame.VOLUNTARY) & (self.trust < p.dropout_trust)
         dropout &= rng.random(self.n) < p.dropout_per_week
-        closing = np.flatnonzero(recovered | dropout)
+        closing = (recovered | dropout).nonzero()[0]
         if closing.size == 0:
             return
         self.model.flows.extend("weeks_to_closure", week - self.entry_week[closing])
