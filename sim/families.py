@@ -725,8 +725,8 @@ class Families:
         """Need for maatwerk: contra-indications, many serious domains, basic needs unmet.
 
         Only for the families ``rows``, when given. It follows from the summaries of severity
-        alone, so it is computed once after each :meth:`refresh`, on first read (read-only:
-        shared by every reader until then).
+        (and the week's parameters) alone, so it is computed once after each :meth:`refresh`,
+        on first read (read-only: shared by every reader until then).
         """
         need = self._flexibility_need
         if need is None:

@@ -118,16 +118,15 @@ def _n_active(m: MpgModel) -> int:
 
 
 def _mean(values: np.ndarray, mask: np.ndarray) -> float:
-    """``values[mask].mean()``, 0 when the mask is empty.
-
-    Summed in float64 and divided by the count, as ``ndarray.mean`` does, without its
-    wrapper (every reported week reads a dozen such means).
-    """
+    """``values[mask].mean()``, 0 when the mask is empty (every reported week reads a dozen)."""
     return _average(values[mask])
 
 
 def _average(values: np.ndarray) -> float:
-    """``values.mean()`` summed as :func:`_mean` does, 0 when there are no values."""
+    """``float(values.mean())``, 0 when there are no values.
+
+    Summed in float64 and divided by the count, as ``ndarray.mean`` does, without its wrapper.
+    """
     return float(np.add.reduce(values, dtype=np.float64) / values.size) if values.size else 0.0
 
 
