@@ -871,12 +871,12 @@ def row_mean(values: np.ndarray, columns=None) -> np.ndarray:
         pairs = by_column[0:8:2] + by_column[1:8:2]
         quads = pairs[0::2] + pairs[1::2]
         total = quads[0] + quads[1]
-        rest = list(by_column[8:])
+        rest = by_column[8:]
     else:
         cols = [values[:, i] for i in (range(k) if pairwise else columns)]
         total, rest = 0.0 + cols[0], cols[1:]  # NumPy starts the sum from zero
     for col in rest:
-        total = total + col
+        total += col  # total is a new array by now: it can take the sums in place
     return total / k
 
 
