@@ -48,14 +48,16 @@ class CostLedger:
             staff[sector] = employed * p[salary] / 52 + hires * p.hiring_cost
         # maatwerk and public costs only for the families they are summed over (same values,
         # same order)
-        rows, seen = np.flatnonzero(active), np.flatnonzero(in_view)
+        rows, seen = active.nonzero()[0], in_view.nonzero()[0]
         maatwerk = fit.maatwerk(model, fam, rows) * fam.flexibility_need(rows)
         # providers that labelled funding brings are other organisations' paid time
         providers = float(fam.extra_providers[active].sum())
         pooled = model.climate.pooled_funding * p.pooling_overhead
         sharing = p.information_sharing * p.sharing_overhead
-        overhead = in_view.sum() * (pooled + sharing) / 52
-        procesregie = (fam.status == Status.PROCESREGIE).sum() * p.procesregie_case_cost
+        # counts by np.count_nonzero: the same whole numbers as ``mask.sum()``, sooner
+        overhead = np.count_nonzero(in_view) * (pooled + sharing) / 52
+        n_procesregie = np.count_nonzero(fam.status == Status.PROCESREGIE)
+        procesregie = n_procesregie * p.procesregie_case_cost
         treated = (fam.treated_until >= model.week) & in_view
         frame = fam.frame[seen]
         public = (
@@ -73,10 +75,10 @@ class CostLedger:
             / 52,
             "safety": staff[Sector.SAFETY],
             "coordination": staff[Sector.COORDINATION] + overhead + procesregie,
-            "specialist": treated.sum() * p.specialist_cost,
+            "specialist": np.count_nonzero(treated) * p.specialist_cost,
             "police": float(fam.incidents[in_view].sum()) * p.incident_cost,
-            "coercion": (frame == Frame.DRANG).sum() * p.drang_cost
-            + (frame == Frame.DWANG).sum() * p.dwang_cost,
+            "coercion": np.count_nonzero(frame == Frame.DRANG) * p.drang_cost
+            + np.count_nonzero(frame == Frame.DWANG) * p.dwang_cost,
             "public": float(public.sum()) / 52,
         }
         self.week = {k: float(v) for k, v in self.week.items()}
@@ -85,5 +87,5 @@ class CostLedger:
     def total(self) -> float:
         """This week's cost over all partners (summed once a week, on first read)."""
         if self._total is None:
-            self._total = float(np.sum(list(self.week.values())))
+            self._total = float(np.add.reduce(list(self.week.values())))  # np.sum, unwrapped
         return self._total

@@ -134,14 +134,16 @@ class Families:
         self.members[idx] = True
         self.members[idx, 1] = rng.random(k) < p.partner_share
         self.severity[idx] = self._initial_severity(rng, k, self.members[idx])
-        self.trust[idx] = _around(rng, p.trust_initial, k)
-        self.trust_disposition[idx] = self.trust[idx]
-        self.motivation[idx] = _around(rng, p.motivation_initial, k)
+        # the traits are drawn in this order, then written to the rows at once
+        trust = _around(rng, p.trust_initial, k)
+        motivation = _around(rng, p.motivation_initial, k)
         self.own_norm[idx] = _around(rng, p.own_norm_initial, k)
         self.intergenerational[idx] = _around(rng, p.intergenerational_initial, k)
-        self.help_request[idx] = rng.random(k) < p.help_request_share
-        asking = idx[self.help_request[idx]]
-        self.motivation[asking] = np.minimum(1, self.motivation[asking] + p.help_request_motivation)
+        asking = rng.random(k) < p.help_request_share
+        motivation[asking] = np.minimum(1, motivation[asking] + p.help_request_motivation)
+        self.trust[idx] = self.trust_disposition[idx] = trust
+        self.motivation[idx] = motivation
+        self.help_request[idx] = asking
         self.status[idx] = Status.NOT_IN_VIEW
         self.status_changed()
         self.end_dwang(idx)  # a household that moves away leaves its order behind
@@ -173,7 +175,11 @@ class Families:
         int16 += ("incidents", "prof_changes")
         for name in int16:
             setattr(self, name, np.zeros(n, dtype=np.int16))
-        int32_unset = ("social_pos", "safety_pos", "coord_pos", "referred_week", "treated_until")
+        # positions index the per-position columns for every family, many times a week: in
+        # NumPy's own index type, so no gather converts them first
+        for name in ("social_pos", "safety_pos", "coord_pos"):
+            setattr(self, name, np.full(n, -1, dtype=np.intp))
+        int32_unset = ("referred_week", "treated_until")
         int32_unset += ("escalation_week", "escalated_week", "entry_week", "queued_week")
         int32_unset += ("closed_week",)
         for name in int32_unset:
@@ -183,7 +189,9 @@ class Families:
             setattr(self, name, np.zeros(n, dtype=bool))
         self.overruled = np.zeros(n, dtype=bool)
         self.cause = np.zeros(n, dtype=np.int8)
-        self.blockers = np.zeros((n, 4), dtype=float)  # EMA of collab, client, offer, overrule
+        # EMA of collab, client, offer, overrule; stored family-fastest like severity, so the
+        # weekly maximum over the four runs along columns, not over 4-value rows one by one
+        self.blockers = np.zeros((4, n), dtype=float).T
         for name in ("best_burden", "incident_ema", "fit", "help", "hours", "alliance"):
             setattr(self, name, np.zeros(n, dtype=float))
 
@@ -249,6 +257,7 @@ class Families:
         stay distinguishable from each other (clipping made a quarter of them equal).
         """
         p = self.model.params
+        self._flexibility_need = None  # follows from these summaries: read anew
         severity = self.severity if rows is None else self.severity[rows]
         # the most severe member per domain: three members, so two element-wise maxima
         domain = np.maximum(np.maximum(severity[:, 0], severity[:, 1]), severity[:, 2])
@@ -256,7 +265,9 @@ class Families:
         basic_ok = np.maximum(domain[:, BASIC[0]], domain[:, BASIC[1]]) < p.basic_needs_threshold
         safety_severity = row_mean(domain, SAFETY)
         serious = domain >= SERIOUS
-        n_serious = np.count_nonzero(serious, axis=1)
+        # the same counts as np.count_nonzero(serious, axis=1): summed as bytes (at most ten
+        # per family), which NumPy adds without converting each element first
+        n_serious = np.add.reduce(serious.view(np.uint8), axis=1, dtype=np.uint8).astype(np.intp)
         (a, b), (c, d) = CONTRA_PAIRS
         contra = (serious[:, a] & serious[:, b]) | (serious[:, c] & serious[:, d])
         complexity = burden + p.complexity_per_serious * n_serious + p.complexity_contra * contra
@@ -299,7 +310,7 @@ class Families:
         """
         p, rng = self.model.params, self.model.rng
         rate = p.family_turnover_per_year + p.recovered_exit_per_year * self.settled()
-        leaving = np.flatnonzero(rng.random(self.n) < rate / 52)
+        leaving = (rng.random(self.n) < rate / 52).nonzero()[0]
         if leaving.size:
             self.model.flows.add("households_renewed", leaving.size)
             self.draw(leaving)
@@ -315,7 +326,7 @@ class Families:
         n = self.n
         events = rng.random(n) < p.life_events_per_year / 52
         if events.any():
-            idx = np.flatnonzero(events)
+            idx = events.nonzero()[0]
             member = rng.integers(0, len(MEMBERS), idx.size)
             domain = rng.integers(0, N_DOMAINS, idx.size)
             hit = self.members[idx, member]
@@ -326,11 +337,11 @@ class Families:
             )
         pace = 1 + p.drift_unmet_basic_needs * ~self.basic_ok
         pace = pace + p.drift_intergenerational * self.intergenerational
-        domain_pace = np.ones((n, N_DOMAINS), order="F")
-        domain_pace[:, SAFETY] = np.maximum(
-            0, 1 + p.drift_own_norm * (self.own_norm - NEUTRAL_NORM)
-        )[:, None]
-        factor = pace[:, None] * domain_pace
+        safety_pace = np.maximum(0, 1 + p.drift_own_norm * (self.own_norm - NEUTRAL_NORM))
+        # pace times each domain's pace: 1 outside the safety domains, where pace * 1 is pace
+        factor = np.empty((n, N_DOMAINS), order="F")
+        factor[:] = pace[:, None]
+        factor[:, SAFETY] = (pace * safety_pace)[:, None]
         # growth = drift * peak * s * (1 - s) * pace: the same products in the same order, into
         # two scratch tables kept between weeks (a fresh family x member x domain table each
         # week costs more in page faults than the arithmetic)
@@ -341,7 +352,8 @@ class Families:
         growth *= np.subtract(1, self.severity, out=spare)
         growth *= factor[:, None, :]
         self.severity += growth
-        self.severity *= self.members.astype(np.float64)[:, :, None]  # no casting per element
+        # An absent member's severity stays 0 without being masked here: it is drawn as 0, its
+        # growth is proportional to it, its life events bump it by 0, and help multiplies it.
         clip(self.severity, 0, 1, out=self.severity)
         self.refresh()
         self.child_risk += p.child_risk_adaptation * (self._child_target() - self.child_risk)
@@ -389,7 +401,7 @@ class Families:
         returning = new & closed
         self.returns[returning] += 1
         recent = returning & (week - self.closed_week < RETURN_HORIZON_WEEKS)
-        self.model.flows.add("returns_within_horizon", int(recent.sum()))
+        self.model.flows.add("returns_within_horizon", np.count_nonzero(recent))
         self.status[new] = Status.SIGNALLED
         self.status_changed()
         self.entry_week[new] = week
@@ -403,7 +415,7 @@ class Families:
         The regions' own decisions (screening, specialist admission, safety intake) touch
         only their own families, so what each one reads can be split off for all at once.
         """
-        idx = np.flatnonzero(mask)
+        idx = mask.nonzero()[0]
         n_regions = self.model.params.n_regions
         if n_regions == 1:
             return [idx]
@@ -418,7 +430,7 @@ class Families:
         Those queued at intake, and those in procesregie who lost their social worker.
         """
         lost = self.active & (self.social_pos < 0)
-        waiting = np.flatnonzero(self.queued | lost)
+        waiting = (self.queued | lost).nonzero()[0]
         by_muni = waiting[np.argsort(self.municipality[waiting], kind="stable")]
         counts = np.bincount(self.municipality[waiting], minlength=len(self.model.municipalities))
         return _split(by_muni, counts)
@@ -500,17 +512,15 @@ class Families:
         each other" unless information can be shared; a regisseur repairs most of it.
         """
         p, rng, week = self.model.params, self.model.rng, self.model.week
-        treated = (self.treated_until >= week).astype(int)
+        treated = self.treated_until >= week
+        social, safety = self.social_pos >= 0, self.safety_pos >= 0
+        coordinated = self.coord_pos >= 0
         n_involved = (
-            (self.social_pos >= 0).astype(int)
-            + (self.safety_pos >= 0)
-            + (self.coord_pos >= 0)
-            + treated
-            + self.extra_providers
+            social.astype(int) + safety + coordinated + treated.astype(int) + self.extra_providers
         )
         self.n_involved = n_involved.astype(np.int16)
         pairs = n_involved * (n_involved - 1) / 2
-        mixed = (self.social_pos >= 0) & (self.safety_pos >= 0)
+        mixed = social & safety
         # whose organisation each family meets: fixed from here until the cases close
         self._social_org = fit.social_org(self.model, self)
         joint = fit.joint_orientation(self.model, self, self._social_org)
@@ -518,12 +528,12 @@ class Families:
         hazard = hazard + p.collab_goal_gap * (1 - joint)
         shared = self.model.region_table.shared_ownership[self.region]
         hazard *= 1 - p.collab_shared_ownership * shared
-        hazard *= np.where(self.coord_pos >= 0, 1 - p.coordination_collab_repair, 1.0)
+        hazard *= np.where(coordinated, 1 - p.coordination_collab_repair, 1.0)
         self.collab_failed = self.active & (rng.random(self.n) < 1 - np.exp(-hazard * pairs))
         institutional = fit.specialist_institutional_goal(self.model, self)
         overrule_rate = p.overruling_per_year / 52 * institutional
-        joint_plan = (self.coord_pos >= 0) | (n_involved >= JOINT_PLAN_MIN_INVOLVED)
-        self.overruled = (treated > 0) & joint_plan & (rng.random(self.n) < overrule_rate)
+        joint_plan = coordinated | (n_involved >= JOINT_PLAN_MIN_INVOLVED)
+        self.overruled = treated & joint_plan & (rng.random(self.n) < overrule_rate)
 
     def receive_help(self) -> None:
         """Improve treated domains by the help that reaches the family and fits it.
@@ -607,8 +617,10 @@ class Families:
         no_offer |= active & (self.help < p.stagnation_min_help)
         no_offer |= queued
         client = self._cooperation < p.stagnation_client_cooperation
-        indicators = np.stack([self.collab_failed, client, no_offer, self.overruled], axis=1)
-        self.blockers += p.blocker_memory * (indicators - self.blockers)
+        indicators = np.empty((4, self.n), dtype=bool)  # stacked as the blockers are
+        for row, indicator in enumerate((self.collab_failed, client, no_offer, self.overruled)):
+            indicators[row] = indicator
+        self.blockers += p.blocker_memory * (indicators.T - self.blockers)
         progress = active & (self.burden < self.best_burden - p.progress_step)
         in_view = active | queued
         reset = progress | ~in_view
@@ -649,8 +661,8 @@ class Families:
         up &= rng.random(self.n) < up_rate
         down = active & (self.frame > Frame.VOLUNTARY) & (pressure < norm - p.frame_down_margin)
         down &= rng.random(self.n) < p.frame_step_down * clarity
-        self.model.flows.add("dwang_started", int((up & (self.frame == Frame.DRANG)).sum()))
-        self.end_dwang(np.flatnonzero(down))
+        self.model.flows.add("dwang_started", np.count_nonzero(up & (self.frame == Frame.DRANG)))
+        self.end_dwang(down.nonzero()[0])
         self.frame += up.astype(np.int8) - down.astype(np.int8)
 
     def end_dwang(self, idx: np.ndarray) -> None:
@@ -659,7 +671,7 @@ class Families:
         The time under dwang is family-weeks under dwang per ended order (Little's law), so
         every exit counts: a step down, a closure and a household that moves away.
         """
-        self.model.flows.add("dwang_ended", int((self.frame[idx] == Frame.DWANG).sum()))
+        self.model.flows.add("dwang_ended", np.count_nonzero(self.frame[idx] == Frame.DWANG))
 
     def pressure(self, cooperation: np.ndarray | None = None) -> np.ndarray:
         """Pressure to impose a frame: incidents, safety severity and non-cooperation.
@@ -712,15 +724,19 @@ class Families:
     def flexibility_need(self, rows: np.ndarray | None = None) -> np.ndarray:
         """Need for maatwerk: contra-indications, many serious domains, basic needs unmet.
 
-        Only for the families ``rows``, when given.
+        Only for the families ``rows``, when given. It follows from the summaries of severity
+        (and the week's parameters) alone, so it is computed once after each :meth:`refresh`,
+        on first read (read-only: shared by every reader until then).
         """
-        p = self.model.params
-        contra, n_serious, basic_ok = self.contra, self.n_serious, self.basic_ok
-        if rows is not None:
-            contra, n_serious, basic_ok = contra[rows], n_serious[rows], basic_ok[rows]
-        need = p.need_flexibility_base + p.need_flexibility_contra * contra
-        need = need + p.need_flexibility_per_serious * n_serious
-        return clip(need + p.need_flexibility_basic * ~basic_ok, 0, 1)
+        need = self._flexibility_need
+        if need is None:
+            p = self.model.params
+            need = p.need_flexibility_base + p.need_flexibility_contra * self.contra
+            need = need + p.need_flexibility_per_serious * self.n_serious
+            need = clip(need + p.need_flexibility_basic * ~self.basic_ok, 0, 1)
+            need.flags.writeable = False
+            self._flexibility_need = need
+        return need if rows is None else need[rows]
 
     def close_or_continue(self) -> None:
         """Close recovered cases, and cases the family drops out of under a voluntary frame."""
@@ -731,7 +747,7 @@ class Families:
         recovered = self.low_weeks >= p.closure_weeks
         dropout = active & (self.frame == Frame.VOLUNTARY) & (self.trust < p.dropout_trust)
         dropout &= rng.random(self.n) < p.dropout_per_week
-        closing = np.flatnonzero(recovered | dropout)
+        closing = (recovered | dropout).nonzero()[0]
         if closing.size == 0:
             return
         self.model.flows.extend("weeks_to_closure", week - self.entry_week[closing])
@@ -855,12 +871,12 @@ def row_mean(values: np.ndarray, columns=None) -> np.ndarray:
         pairs = by_column[0:8:2] + by_column[1:8:2]
         quads = pairs[0::2] + pairs[1::2]
         total = quads[0] + quads[1]
-        rest = list(by_column[8:])
+        rest = by_column[8:]
     else:
         cols = [values[:, i] for i in (range(k) if pairwise else columns)]
         total, rest = 0.0 + cols[0], cols[1:]  # NumPy starts the sum from zero
     for col in rest:
-        total = total + col
+        total += col  # total is a new array by now: it can take the sums in place
     return total / k
 
 
@@ -873,9 +889,13 @@ def _split(ordered: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
 def _at(values: np.ndarray, pos: np.ndarray, missing: float) -> np.ndarray:
     """Gather ``values[pos]`` where ``pos >= 0``; ``missing`` elsewhere.
 
-    ``missing`` is appended to the (short) per-position column, so position -1 reads it.
+    ``missing`` is appended to the (short, float) per-position column, so position -1 reads
+    it (into a fresh array: ``np.append`` does the same through two Python wrappers).
     """
-    return np.append(values, missing)[pos]
+    padded = np.empty(values.size + 1)
+    padded[:-1] = values
+    padded[-1] = missing
+    return padded[pos]
 
 
 def _hours_per_family(wf) -> np.ndarray:
@@ -883,8 +903,9 @@ def _hours_per_family(wf) -> np.ndarray:
 
     One longer than the workforce: position -1 (no professional) reads the trailing 0.
     """
-    per_family = np.where(wf.occupied, wf.hours / np.maximum(wf.caseload, 1), 0.0)
-    return np.append(per_family, 0.0)
+    per_family = np.zeros(wf.n + 1)
+    np.divide(wf.hours, np.maximum(wf.caseload, 1), out=per_family[:-1], where=wf.occupied)
+    return per_family
 
 
 def random_order(keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -34,11 +34,14 @@ MAATWERK_FITS = 0.5  # a maatwerk chance below one half is no fitting offer
 def _at(values: np.ndarray, pos: np.ndarray, missing) -> np.ndarray:
     """Gather ``values[pos]`` where ``pos >= 0``; ``missing`` elsewhere.
 
-    A scalar ``missing`` is appended to the (short) per-position column, so position -1 reads
-    it: one gather instead of a mask, a clamp, a gather and a select.
+    A scalar ``missing`` is appended to the (short, float) per-position column, so position -1
+    reads it: one gather instead of a mask, a clamp, a gather and a select.
     """
-    if np.ndim(missing) == 0:
-        return np.append(values, missing)[pos]
+    if not isinstance(missing, np.ndarray):
+        padded = np.empty(values.size + 1)  # np.append's result, without its two wrappers
+        padded[:-1] = values
+        padded[-1] = missing
+        return padded[pos]
     return np.where(pos >= 0, values[np.maximum(pos, 0)], missing)
 
 

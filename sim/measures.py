@@ -98,27 +98,36 @@ def _shared(m: MpgModel, key: str, compute: Callable[[MpgModel], object]):
     return week[key]
 
 
+def _count(mask: np.ndarray) -> int:
+    """``int(mask.sum())`` for a boolean mask, without the wrapper of ``ndarray.sum``."""
+    return np.count_nonzero(mask)
+
+
 def _share(mask: np.ndarray, among: np.ndarray, n: int | None = None) -> float:
-    n = int(among.sum()) if n is None else n
-    return float((mask & among).sum() / n) if n else 0.0
+    # a count over a count: the same correctly rounded quotient as NumPy's division
+    n = _count(among) if n is None else n
+    return _count(mask & among) / n if n else 0.0
 
 
 def _n_in_view(m: MpgModel) -> int:
-    return _shared(m, "n_in_view", lambda m: int(m.families.in_view.sum()))
+    return _shared(m, "n_in_view", lambda m: _count(m.families.in_view))
 
 
 def _n_active(m: MpgModel) -> int:
-    return _shared(m, "n_active", lambda m: int(m.families.active.sum()))
+    return _shared(m, "n_active", lambda m: _count(m.families.active))
 
 
 def _mean(values: np.ndarray, mask: np.ndarray) -> float:
-    """``values[mask].mean()``, 0 when the mask is empty.
+    """``values[mask].mean()``, 0 when the mask is empty (every reported week reads a dozen)."""
+    return _average(values[mask])
 
-    Summed in float64 and divided by the count, as ``ndarray.mean`` does, without its
-    wrapper (every reported week reads a dozen such means).
+
+def _average(values: np.ndarray) -> float:
+    """``float(values.mean())``, 0 when there are no values.
+
+    Summed in float64 and divided by the count, as ``ndarray.mean`` does, without its wrapper.
     """
-    chosen = values[mask]
-    return float(np.add.reduce(chosen, dtype=np.float64) / chosen.size) if chosen.size else 0.0
+    return float(np.add.reduce(values, dtype=np.float64) / values.size) if values.size else 0.0
 
 
 def _in_view(m: MpgModel) -> np.ndarray:
@@ -156,11 +165,10 @@ def _place(centre: bool, what: str):
                 f"in_view_centre_{centre}",
                 lambda m: m.families.in_view & (m.families.in_centre == centre),
             )
-            n = _shared(m, f"n_in_view_centre_{centre}", lambda m: int(here.sum()))
+            n = _shared(m, f"n_in_view_centre_{centre}", lambda m: _count(here))
             hit = fam.stagnated if what == "stagnation" else fam.status == Status.PROCESREGIE
             return _share(hit, here, n)
-        waits = m.flows.values(f"escalation_waits_{'centre' if centre else 'regio'}")
-        return float(waits.mean()) if waits.size else 0.0
+        return _average(m.flows.values(f"escalation_waits_{'centre' if centre else 'regio'}"))
 
     return read
 
@@ -189,8 +197,7 @@ def _caseloads(m: MpgModel) -> np.ndarray:
 
 def _waits(name: str):
     def read(m: MpgModel) -> float:
-        waits = m.flows.values(name, WAIT_WINDOW_WEEKS)
-        return float(waits.mean()) if waits.size else 0.0
+        return _average(m.flows.values(name, WAIT_WINDOW_WEEKS))
 
     return read
 
@@ -199,10 +206,9 @@ def _intake_weeks(m: MpgModel) -> float:
     """Mean wait of the last quarter's intakes; while nobody is taken in, the queue's wait."""
     waits = m.flows.values("intake_waits", WAIT_WINDOW_WEEKS)
     if waits.size:
-        return float(waits.mean())
+        return _average(waits)
     fam = m.families
-    queued = fam.queued
-    return float((m.week - fam.queued_week[queued]).mean()) if queued.any() else 0.0
+    return _average(m.week - fam.queued_week[fam.queued])
 
 
 def _cost(partner: str | None, per: str = "household"):
@@ -240,8 +246,7 @@ def _drang_share_of_framed(m: MpgModel) -> float:
 
 
 def _closure_weeks(m: MpgModel) -> float:
-    weeks = m.flows.values("weeks_to_closure")
-    return float(weeks.mean()) if weeks.size else 0.0
+    return _average(m.flows.values("weeks_to_closure"))
 
 
 def _turnover(m: MpgModel) -> float:
@@ -260,19 +265,18 @@ def _complexity_rank_of_procesregie(m: MpgModel) -> float:
     procesregie cases' ranks are needed, so they are looked up in the sorted values.
     """
     fam = m.families
-    active = np.flatnonzero(fam.active)
-    if active.size < 2:
+    active = fam.active
+    n_active = _n_active(m)
+    if n_active < 2:
         return 0.0
-    chosen = fam.status[active] == Status.PROCESREGIE
-    if not chosen.any():
+    mine = fam.complexity[fam.status == Status.PROCESREGIE]  # procesregie cases are active
+    if mine.size == 0:
         return 0.0
-    complexity = fam.complexity[active]
-    ordered = np.sort(complexity)
-    mine = complexity[chosen]
-    first = np.searchsorted(ordered, mine, side="left")
-    ties = np.searchsorted(ordered, mine, side="right") - first
+    ordered = np.sort(fam.complexity[active])
+    first = ordered.searchsorted(mine, side="left")
+    ties = ordered.searchsorted(mine, side="right") - first
     average = (first + 1) + (ties - 1) / 2
-    return float(((average - 1) / (active.size - 1)).mean())
+    return _average((average - 1) / (n_active - 1))
 
 
 def _o(name, unit, doc, read, level="family", better=None, kind="share") -> Outcome:
@@ -368,7 +372,7 @@ _OUTCOMES = (
         "caseload_mean",
         "families per professional",
         "Mean caseload of working social and safety professionals.",
-        lambda m: float(_caseloads(m).mean()) if _caseloads(m).size else 0.0,
+        lambda m: _average(_caseloads(m)),
         "professional",
         LOWER,
         "level",
@@ -403,7 +407,7 @@ _OUTCOMES = (
         "waitlist_length",
         "families",
         "Families waiting for specialist care.",
-        lambda m: float(m.families.waiting().sum()),
+        lambda m: float(_count(m.families.waiting())),
         "organisation",
         LOWER,
         "count",
@@ -421,7 +425,7 @@ _OUTCOMES = (
         "intake_waitlist_length",
         "families",
         "Signalled families waiting for intake.",
-        lambda m: float(m.families.queued.sum()),
+        lambda m: float(_count(m.families.queued)),
         "organisation",
         LOWER,
         "count",
@@ -480,7 +484,7 @@ _OUTCOMES = (
         "recovered_share",
         "share of families",
         "Families whose case was closed as recovered and have not returned.",
-        lambda m: float(((m.families.status == Status.CLOSED) & m.families.recovered).mean()),
+        lambda m: _count(m.families.settled()) / m.families.n,
         better=HIGHER,
     ),
     _o(
@@ -573,7 +577,7 @@ _OUTCOMES = (
         "child_risk_mean",
         "0-1",
         "Children's later risk (intergenerational transfer), mean over all families.",
-        lambda m: float(m.families.child_risk.mean()),
+        lambda m: _average(m.families.child_risk),
         better=LOWER,
         kind="score",
     ),
@@ -604,7 +608,7 @@ _OUTCOMES = (
         "policy_load",
         "0-1",
         "Load of shifting priorities on organisations (mean).",
-        lambda m: float(m.org_table.adaptation_load.mean()),
+        lambda m: _average(m.org_table.adaptation_load),
         "government",
         LOWER,
         "score",
@@ -637,7 +641,7 @@ _OUTCOMES = (
         "clash_region_climate",
         "0-1",
         "Mean clash between the regions' and the political climate's pace of change.",
-        lambda m: float(np.mean([r.clash for r in m.region_list])),
+        lambda m: _average(np.array([r.clash for r in m.region_list])),
         "government",
         kind="score",
     ),

@@ -108,8 +108,10 @@ class MpgModel(mesa.Model):
         self.region_table = Table(
             p.n_regions, need_matching=(float, 0.0), shared_ownership=(float, 0.0)
         )
-        self._family_region = np.concatenate(fam_region).astype(np.int32)
-        self._family_municipality = np.concatenate(fam_muni).astype(np.int32)
+        # region, municipality and organisation numbers index tables for every family and
+        # position each week: in NumPy's own index type, so no gather converts them first
+        self._family_region = np.concatenate(fam_region).astype(np.intp)
+        self._family_municipality = np.concatenate(fam_muni).astype(np.intp)
 
     def _families_per_municipality(self) -> np.ndarray:
         """Split a region's families: the centre's share, the rest over the regiogemeenten."""
@@ -133,11 +135,11 @@ class MpgModel(mesa.Model):
             orgs.append(org)
             return org
 
-        self.wijkteam_of = np.zeros(len(self.municipalities), dtype=np.int32)
+        self.wijkteam_of = np.zeros(len(self.municipalities), dtype=np.intp)
         for m in self.municipalities:
             self.wijkteam_of[m.index] = add("wijkteam", m.region, m.index).index
         self.police_of, self.specialist_of, self.zvh_of = (
-            np.zeros(p.n_regions, dtype=np.int32) for _ in range(3)
+            np.zeros(p.n_regions, dtype=np.intp) for _ in range(3)
         )
         places = self._specialist_places()
         for r in range(p.n_regions):
@@ -178,8 +180,8 @@ class MpgModel(mesa.Model):
         sectors = np.array(sector, dtype=np.int8)
         self.workforce = Workforce(
             sectors,
-            np.array(org, dtype=np.int32),
-            np.array(region, dtype=np.int32),
+            np.array(org, dtype=np.intp),
+            np.array(region, dtype=np.intp),
             np.array(norm),
             np.array([p[WORKABLE[Sector(s)]] for s in sectors], dtype=float),
         )
@@ -318,8 +320,8 @@ class MpgModel(mesa.Model):
         recently_closed = (fam.status == Status.CLOSED) & (
             self.week - fam.closed_week < RETURN_HORIZON_WEEKS
         )
-        flows.add("recently_closed_family_weeks", int(recently_closed.sum()))
-        flows.add("dwang_family_weeks", int((fam.frame == Frame.DWANG).sum()))
+        flows.add("recently_closed_family_weeks", np.count_nonzero(recently_closed))
+        flows.add("dwang_family_weeks", np.count_nonzero(fam.frame == Frame.DWANG))
         flows.add("leavers", self.workforce.left_this_week)
 
     def case_counts(self) -> dict[str, int]:

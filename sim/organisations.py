@@ -145,6 +145,9 @@ class Organisation(mesa.Agent):
         placed = waiting[order[: takers.size]]
         new = fam.status[placed] == Status.SIGNALLED
         # the care starts for the whole intake round at once (MpgModel.step), in this order
+        if new.all():  # as a rule: few families lose their social worker under procesregie
+            model.intake_started.append((placed, takers))
+            return
         model.intake_started.append((placed[new], takers[new]))
         fam.social_pos[placed[~new]] = takers[~new]
 

@@ -168,7 +168,7 @@ class Workforce(Table):
         """Hire into positions whose vacancy has run out; start a new week's counts."""
         self.left_this_week = 0
         self.hired_this_week[:] = 0
-        ready = np.flatnonzero(~self.occupied & (self.vacant_until <= model.week))
+        ready = (~self.occupied & (self.vacant_until <= model.week)).nonzero()[0]
         for position in ready:
             model.hire(int(position))
             self.hired_this_week[self.sector[position]] += 1
@@ -185,8 +185,9 @@ class Workforce(Table):
         # families all come from one of the three columns, in family order: each sum adds
         # the same values in the same order as a count per column would.
         columns = (fam.social_pos, fam.safety_pos, fam.coord_pos)
-        rows = np.concatenate([np.flatnonzero(pos >= 0) for pos in columns])
-        idx = np.concatenate([pos[pos >= 0] for pos in columns])
+        linked = [(pos >= 0).nonzero()[0] for pos in columns]
+        rows = np.concatenate(linked)
+        idx = np.concatenate([pos[rows] for pos, rows in zip(columns, linked, strict=True)])
         load = np.bincount(idx, minlength=n)
         complexity = np.bincount(idx, weights=fam.complexity[rows], minlength=n)
         unclear = np.bincount(idx, weights=roles[rows], minlength=n)
@@ -238,17 +239,17 @@ class Workforce(Table):
         """
         occupied = self.occupied[positions].tolist()
         loads = self.caseload[positions].tolist()
-        open_ = [i for i, occ in enumerate(occupied) if occ]
+        # the positions with room, in order; loads only grow, so a full one never reopens
+        ok = [i for i, occ in enumerate(occupied) if occ and loads[i] < limit]
         taken: list[int] = []
-        while len(taken) < wanted:
-            ok = [i for i in open_ if loads[i] < limit]
-            if not ok:
-                break
-            low = min(loads[i] for i in ok)
+        while ok and len(taken) < wanted:
+            low = min([loads[i] for i in ok])
             least = [i for i in ok if loads[i] == low]
             best = least[rng.integers(len(least))] if len(least) > 1 else least[0]
             loads[best] += 1
             taken.append(best)
+            if loads[best] >= limit:
+                ok.remove(best)
         if taken:
             self.caseload[positions] = loads
         return positions[np.asarray(taken, dtype=np.int64)]
@@ -355,7 +356,7 @@ class Workforce(Table):
         push = has_gaps & ready & (noticing < seen) & (pushing < self.signal_push)
         self.last_signal[push] = model.week
         model.flows.add("signals_raised", int(push.sum()))
-        for position in np.flatnonzero(push):
+        for position in push.nonzero()[0]:
             heard = model.org_list[self.org[position]].receive_signal()
             self.unheard[position] += p.unheard_memory * (
                 (0.0 if heard else 1.0) - self.unheard[position]
@@ -372,5 +373,5 @@ class Workforce(Table):
         rate = rate * (1 + p.leaving_org_turmoil * orgs.change_cost[o])
         rate = rate * (1 + p.clash_po_leaving * self.clash)
         leave = self.occupied & (model.rng.random(self.n) < rate)
-        for position in np.flatnonzero(leave):
+        for position in leave.nonzero()[0]:
             self.occupant[position].leave()

@@ -49,6 +49,8 @@ def test_invariants_hold_for_any_valid_parameters(values, seed):
         assert np.isin(fam.status, list(Status)).all()
         assert (wf.caseload >= 0).all()
         assert ((fam.severity >= 0) & (fam.severity <= 1)).all()
+        # an absent member carries no problems (Families.live relies on it, without a mask)
+        assert (fam.severity[~fam.members] == 0).all()
         assert ((fam.trust >= 0) & (fam.trust <= 1)).all()
         assert ((wf.hv >= 0) & (wf.hv <= 1)).all()
         # a family in care has a social professional; a closed or queued one has none

@@ -68,3 +68,22 @@ def test_quantile_equals_numpy_to_the_last_bit(n):
         values = np.round(rng.random(n) * rng.uniform(0.5, 3), int(rng.integers(1, 6)))
         for q in (0.0, 0.05, 0.1, 0.33, 0.5, 0.7, 0.9, 0.95, 0.999, 1.0, float(rng.random())):
             assert quantile(values, q) == np.quantile(values, q)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_joined_flow_values_equal_joining_the_weeks(seed):
+    from sim.flows import Flows
+
+    rng = np.random.default_rng(seed)
+    flows, weeks = Flows(window=8), []
+    for _ in range(30):
+        flows.start_week()
+        weeks.append([])
+        for _ in range(int(rng.integers(0, 3))):
+            values = rng.random(int(rng.integers(0, 4)))
+            flows.extend("waits", values)
+            weeks[-1].append(values)
+        for span in (None, 3, 8, 20):
+            kept = weeks[-flows.weeks_seen(span) :]
+            want = np.concatenate([v for week in kept for v in week] or [np.empty(0)])
+            assert np.array_equal(flows.values("waits", span), want)
