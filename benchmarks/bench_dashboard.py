@@ -265,6 +265,10 @@ def _verdict(seconds: float, target: float) -> str:
 def main() -> None:
     cores = os.cpu_count() or 1
     print(f"dashboard benchmark on {cores} cores ({time.strftime('%Y-%m-%d')})")
+    # Runs keep their settled state after the burn-in (experiments.warm) and reuse it; an
+    # empty folder of their own makes every figure below pay for its burn-ins, as a first run
+    # on a fresh machine does. The server and the pools inherit it.
+    os.environ["MPGSIM_WARM_DIR"] = tempfile.mkdtemp(prefix="mpgsim-bench-settled-")
     times = twenty_users()
     last = times[-1]
     print(
@@ -279,8 +283,13 @@ def main() -> None:
     )
     seconds, runs = live_reveal()
     print(
-        f"live workshop reveal, {CASE} ({runs} runs of 52 weeks, {cores} workers): "
-        f"{seconds:.1f} s   target <= 30 s -> {_verdict(seconds, 30)}"
+        f"live workshop reveal, {CASE} ({runs} runs of 364 burn-in + 52 weeks, {cores} "
+        f"workers): {seconds:.1f} s   target <= 30 s -> {_verdict(seconds, 30)}"
+    )
+    seconds, runs = live_reveal()
+    print(
+        f"the same reveal again (its {runs} settled states reused, as for a case revealed "
+        f"before on this machine): {seconds:.1f} s   target <= 30 s -> {_verdict(seconds, 30)}"
     )
     stored = stored_reveal(ROOT / "results")
     if stored is None:
