@@ -507,9 +507,13 @@ def run_pending(
 ) -> None:
     """Run what (one shard of) ``design`` still lacks in ``store``, with a progress bar.
 
-    Damaged files are quarantined first (and named), so their runs are redone.
+    Damaged files are quarantined first (and named), so their runs are redone. A store whose
+    runs are all done is compacted (:meth:`Store.tidy`).
     """
     from experiments.design import shard
+    from experiments.executors import open_engine
+    from experiments.models import run_model
+    from experiments.runner import run_design
 
     for damage in store.repair():
         console.print(f"[yellow]quarantined damaged {damage.path.name}: {damage.problem}[/yellow]")
@@ -519,29 +523,9 @@ def run_pending(
         f"{len(part)} runs planned in {store.root}, {len(part) - todo} already have "
         f"a result, {todo} to run"
     )
-    if todo:
-        _execute(store, design, todo, engine, workers, scheduler, shard_spec, batch, retry_failed)
-    if shard_spec is None:  # shards run at once on one store; two compactions would race
-        store.tidy()  # a large store is then read in few files, not one per run
-
-
-def _execute(
-    store: Store,
-    design: pd.DataFrame,
-    todo: int,
-    engine: str,
-    workers: int | None,
-    scheduler: str | None,
-    shard_spec: str | None,
-    batch: int | None,
-    retry_failed: bool,
-) -> None:
-    """Open the engine and run the ``todo`` pending runs with a progress bar; report them."""
-    from experiments.design import shard
-    from experiments.executors import open_engine
-    from experiments.models import run_model
-    from experiments.runner import run_design
-
+    if not todo:
+        _tidy(store, shard_spec)
+        return
     with console.status(f"starting {engine} engine"):
         eng = open_engine(engine, workers, scheduler)
     if eng.requested:
@@ -568,6 +552,16 @@ def _execute(
             f"[yellow]{report.failed} runs failed; `mpgsim status {store.root}` shows the "
             "errors, --retry-failed reruns them[/yellow]"
         )
+    _tidy(store, shard_spec)
+
+
+def _tidy(store: Store, shard_spec: str | None) -> None:
+    """Compact a store whose runs are done, so it is read in few files, not one per run.
+
+    Not after one shard: shards run at once on one store, and two compactions would race.
+    """
+    if shard_spec is None:
+        store.tidy()
 
 
 class _progress:
