@@ -498,7 +498,7 @@ class Families:
         information with the safety side.
         """
         p, rng, wf = self.model.params, self.model.rng, self.model.workforce
-        eye = _at(wf.detection, self.social_pos, 0.0)
+        eye = fit.at_position(wf.detection, self.social_pos, 0.0)
         sharing = p.naming_without_sharing + (1 - p.naming_without_sharing) * p.information_sharing
         chance = p.blind_spot_naming * eye * sharing
         unseen = self.active & ~self.crime_named & (self.domain[:, D["crime"]] >= p.crime_visible)
@@ -563,7 +563,7 @@ class Families:
         self._structure_supplied = fit.structure_supplied(self.model, self, self._social_org)
         self.fit = fit.coat_fit(self.model, self, self._social_org, self._structure_supplied)
         self._cooperation = self.cooperation()
-        hesitance = _at(wf.hv, self.social_pos, 0.0)
+        hesitance = fit.at_position(wf.hv, self.social_pos, 0.0)
         effect = attention * bond * self.fit * self._cooperation * (1 - p.help_hv_loss * hesitance)
         effect *= np.where(self.collab_failed, 1 - p.help_failed_collaboration_loss, 1.0)
         effect *= ~self.overruled
@@ -653,7 +653,7 @@ class Families:
         p, rng, wf = self.model.params, self.model.rng, self.model.workforce
         pressure = self.pressure(self._cooperation)
         norm = p.intervention_norm + np.where(self.frame >= Frame.DRANG, p.frame_dwang_margin, 0.0)
-        hesitance = _at(wf.hv, self.social_pos, 1.0)
+        hesitance = fit.at_position(wf.hv, self.social_pos, 1.0)
         clarity = p.frame_clarity_base + self.model.climate.trait("norm_clarity")
         up_rate = p.frame_step_up * (1 - p.frame_hv_hesitation * hesitance) * clarity
         active = self.active
@@ -884,18 +884,6 @@ def _split(ordered: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
     """``np.split(ordered, np.cumsum(counts)[:-1])`` by plain slicing (a view per group)."""
     ends = np.cumsum(counts).tolist()
     return [ordered[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
-
-
-def _at(values: np.ndarray, pos: np.ndarray, missing: float) -> np.ndarray:
-    """Gather ``values[pos]`` where ``pos >= 0``; ``missing`` elsewhere.
-
-    ``missing`` is appended to the (short, float) per-position column, so position -1 reads
-    it (into a fresh array: ``np.append`` does the same through two Python wrappers).
-    """
-    padded = np.empty(values.size + 1)
-    padded[:-1] = values
-    padded[-1] = missing
-    return padded[pos]
 
 
 def _hours_per_family(wf) -> np.ndarray:

@@ -31,7 +31,7 @@ PACE_HALF = 1.0  # one new pilot or priority a year is the middle of the pace sc
 MAATWERK_FITS = 0.5  # a maatwerk chance below one half is no fitting offer
 
 
-def _at(values: np.ndarray, pos: np.ndarray, missing) -> np.ndarray:
+def at_position(values: np.ndarray, pos: np.ndarray, missing) -> np.ndarray:
     """Gather ``values[pos]`` where ``pos >= 0``; ``missing`` elsewhere.
 
     A scalar ``missing`` is appended to the (short, float) per-position column, so position -1
@@ -70,8 +70,8 @@ def structure_supplied(
     p, wf, orgs = model.params, model.workforce, model.org_table
     if org_index is None:
         org_index = social_org(model, fam)
-    prof = _at(wf.structure, fam.social_pos, NEUTRAL)
-    safety = _at(wf.structure, fam.safety_pos, prof)
+    prof = at_position(wf.structure, fam.social_pos, NEUTRAL)
+    safety = at_position(wf.structure, fam.safety_pos, prof)
     org = orgs.mission_clarity[org_index]
     climate = model.climate.trait("norm_clarity")
     weights = (p.fit_structure_professional, p.fit_structure_safety, p.fit_structure_organisation)
@@ -85,7 +85,7 @@ def flexibility_supplied(
     p, wf, orgs = model.params, model.workforce, model.org_table
     if org_index is None:
         org_index = social_org(model, fam)
-    prof = _at(wf.flexibility, fam.social_pos, 0.0)
+    prof = at_position(wf.flexibility, fam.social_pos, 0.0)
     org = orgs.adaptivity[org_index]
     region = model.region_table.need_matching[fam.region]
     pooled = model.climate.pooled_funding
@@ -125,7 +125,7 @@ def maatwerk(model: MpgModel, fam: Families, rows: np.ndarray | None = None) -> 
     social_pos, region = fam.social_pos, fam.region
     if rows is not None:
         social_pos, region = social_pos[rows], region[rows]
-    prof = _at(model.workforce.flexibility, social_pos, 0.0)
+    prof = at_position(model.workforce.flexibility, social_pos, 0.0)
     region = model.region_table.need_matching[region]
     supply = p.maatwerk_professional * prof + p.maatwerk_pooled * model.climate.pooled_funding
     return clip(supply + p.maatwerk_region * region, 0, 1)
@@ -138,7 +138,7 @@ def joint_orientation(
     w = model.params.joint_goal_professional_weight
     if org_index is None:
         org_index = social_org(model, fam)
-    prof = _at(model.workforce.joint_goal, fam.social_pos, NEUTRAL)
+    prof = at_position(model.workforce.joint_goal, fam.social_pos, NEUTRAL)
     org = model.org_table.institutional_goal[org_index]
     return w * prof + (1 - w) * (1 - org)
 

@@ -98,23 +98,18 @@ def _shared(m: MpgModel, key: str, compute: Callable[[MpgModel], object]):
     return week[key]
 
 
-def _count(mask: np.ndarray) -> int:
-    """``int(mask.sum())`` for a boolean mask, without the wrapper of ``ndarray.sum``."""
-    return np.count_nonzero(mask)
-
-
 def _share(mask: np.ndarray, among: np.ndarray, n: int | None = None) -> float:
     # a count over a count: the same correctly rounded quotient as NumPy's division
-    n = _count(among) if n is None else n
-    return _count(mask & among) / n if n else 0.0
+    n = np.count_nonzero(among) if n is None else n
+    return np.count_nonzero(mask & among) / n if n else 0.0
 
 
 def _n_in_view(m: MpgModel) -> int:
-    return _shared(m, "n_in_view", lambda m: _count(m.families.in_view))
+    return _shared(m, "n_in_view", lambda m: np.count_nonzero(m.families.in_view))
 
 
 def _n_active(m: MpgModel) -> int:
-    return _shared(m, "n_active", lambda m: _count(m.families.active))
+    return _shared(m, "n_active", lambda m: np.count_nonzero(m.families.active))
 
 
 def _mean(values: np.ndarray, mask: np.ndarray) -> float:
@@ -165,7 +160,7 @@ def _place(centre: bool, what: str):
                 f"in_view_centre_{centre}",
                 lambda m: m.families.in_view & (m.families.in_centre == centre),
             )
-            n = _shared(m, f"n_in_view_centre_{centre}", lambda m: _count(here))
+            n = _shared(m, f"n_in_view_centre_{centre}", lambda m: np.count_nonzero(here))
             hit = fam.stagnated if what == "stagnation" else fam.status == Status.PROCESREGIE
             return _share(hit, here, n)
         return _average(m.flows.values(f"escalation_waits_{'centre' if centre else 'regio'}"))
@@ -407,7 +402,7 @@ _OUTCOMES = (
         "waitlist_length",
         "families",
         "Families waiting for specialist care.",
-        lambda m: float(_count(m.families.waiting())),
+        lambda m: float(np.count_nonzero(m.families.waiting())),
         "organisation",
         LOWER,
         "count",
@@ -425,7 +420,7 @@ _OUTCOMES = (
         "intake_waitlist_length",
         "families",
         "Signalled families waiting for intake.",
-        lambda m: float(_count(m.families.queued)),
+        lambda m: float(np.count_nonzero(m.families.queued)),
         "organisation",
         LOWER,
         "count",
@@ -484,7 +479,7 @@ _OUTCOMES = (
         "recovered_share",
         "share of families",
         "Families whose case was closed as recovered and have not returned.",
-        lambda m: _count(m.families.settled()) / m.families.n,
+        lambda m: np.count_nonzero(m.families.settled()) / m.families.n,
         better=HIGHER,
     ),
     _o(

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from sim.domains import Sector
-from sim.families import _at, row_mean
+from sim.families import row_mean
+from sim.fit import at_position
 from sim.workforce import Workforce
 
 
@@ -24,7 +25,9 @@ def test_gather_with_a_sentinel_equals_the_masked_gather():
     values = np.arange(5.0)
     pos = np.array([-1, 0, 4, -1, 2])
     plain = np.where(pos >= 0, values[np.maximum(pos, 0)], 9.0)
-    assert np.array_equal(_at(values, pos, 9.0), plain)
+    assert np.array_equal(at_position(values, pos, 9.0), plain)
+    column = np.array([7.0, 8.0, 9.0, 6.0, 5.0])  # an array ``missing``: read per family
+    assert np.array_equal(at_position(values, pos, column), np.where(pos >= 0, plain, column))
 
 
 def _workforce(seed: int) -> Workforce:
