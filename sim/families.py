@@ -485,7 +485,9 @@ class Families:
             & (self.treated_until < week)
             & (self.no_referral_until <= week)
         )
-        self.referred_week[self.active & need & free] = week
+        referred = self.active & need & free
+        self.referred_week[referred] = week
+        self.model.flows.add("specialist_referrals", int(np.count_nonzero(referred)))
 
     def waiting(self) -> np.ndarray:
         """Mask of families on a specialist waitlist right now."""

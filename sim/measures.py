@@ -206,6 +206,18 @@ def _intake_weeks(m: MpgModel) -> float:
     return _average(m.week - fam.queued_week[fam.queued])
 
 
+def _specialist_load(m: MpgModel) -> float:
+    """Referrals to specialist care over the places that free up in the same weeks.
+
+    A place frees up at the latest after ``treatment_weeks`` (sooner when the case closes), so
+    above 1 more is asked than the places can take at their nominal term and the waitlist
+    grows; the ratio says how close the care runs to that edge (queueing's offered load).
+    """
+    places = sum(int(s.places * m.climate.capacity_factor) for s in m.specialists)
+    freed = places * m.flows.weeks_seen(WAIT_WINDOW_WEEKS) / m.params.treatment_weeks
+    return m.flows.total("specialist_referrals", WAIT_WINDOW_WEEKS) / freed if freed else 0.0
+
+
 def _cost(partner: str | None, per: str = "household"):
     def read(m: MpgModel) -> float:
         n = _n_in_view(m) if per == "household" else _n_active(m)
@@ -415,6 +427,17 @@ _OUTCOMES = (
         "organisation",
         LOWER,
         "weeks",
+    ),
+    _o(
+        "specialist_load",
+        "referrals per freed place",
+        "Referrals to specialist care in the last 13 weeks over the places freed in that time "
+        "at their nominal term (places / treatment_weeks a week): the offered load; above 1 the "
+        "waitlist grows.",
+        _specialist_load,
+        "organisation",
+        LOWER,
+        "level",
     ),
     _o(
         "intake_waitlist_length",
