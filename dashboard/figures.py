@@ -307,8 +307,11 @@ def rings(
         if name in table.columns:
             shown = unit(name, lang)
             value = fmt(name, table[name].iloc[-1], lang)
-            name_lines = "<br>".join(textwrap.wrap(f"{label(name, lang)}:", 16))
-            up += f"<br>{name_lines}<br>{value} {shown}".rstrip()
+            # narrow lines: the label sits right of the rings, where a long one is cut off
+            lines = textwrap.wrap(f"{label(name, lang)}:", 16) + textwrap.wrap(
+                f"{value} {shown}", 16
+            )
+            up += "<br>" + "<br>".join(lines)
     fig.add_annotation(
         x=-4.1,
         y=-3.2,

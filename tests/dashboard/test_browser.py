@@ -120,6 +120,27 @@ def test_every_page_is_clean_accessible_and_screenshotted(live_url, people, scre
     assert _axe(page) == []
 
 
+_CUT_OFF = """() => {
+    const box = document.querySelector('#sc-graph-rings .main-svg').getBoundingClientRect();
+    return [...document.querySelectorAll('#sc-graph-rings .annotation-text')]
+        .filter(a => { const r = a.getBoundingClientRect();
+            return r.left < box.left - 1 || r.right > box.right + 1
+                || r.top < box.top - 1 || r.bottom > box.bottom + 1; })
+        .map(a => a.textContent);
+}"""
+
+
+@pytest.mark.parametrize("viewport", [None, PROJECTOR], ids=["desktop", "projector"])
+def test_advisor_reads_every_label_of_the_rings_whole(live_url, people, viewport):
+    # the signal counts sit right of the rings: a long line there ran off the figure
+    page = people(viewport) if viewport else people()
+    _open(page, live_url + "/scenario", settle=False)
+    expect(page.locator("#sc-status")).to_have_text(_done(1))
+    rings = page.locator("#sc-graph-rings")
+    expect(rings.locator(".annotation-text", has_text="per jaar").first).to_be_visible()
+    assert page.evaluate(_CUT_OFF) == []
+
+
 def test_advisor_reads_that_sizes_near_the_baseline_are_not_estimates(live_url, people):
     # The baseline sits on a steep slope (docs/TRACE.md §7): the Uitleg says so, in both
     # languages, where an advisor looks for what the model does not claim.
