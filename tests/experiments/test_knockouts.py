@@ -26,8 +26,6 @@ from experiments.store import Store
 EVIDENCE = (
     "many_professionals_fragile",
     "integral_less_hv",
-    "practice_caseload_stagnates",
-    "waitlists_named_most",
 )
 REPS, WEEKS, SEED = 8, 104, 20190201
 TRACE = Path(__file__).resolve().parents[2] / "docs" / "TRACE.md"
