@@ -19,7 +19,7 @@ from dashboard.state import ScenarioState, default_state
 from experiments import score
 from experiments.kwadrant import paired_gaps
 from experiments.score import FIT_CRITERIA
-from experiments.summary import tail_mean
+from experiments.summary import numeric_outcome_columns, tail_means
 from sim.params import TYPES
 from sim.typology import LEVELS
 
@@ -104,7 +104,8 @@ def coat_runs(runner: Runner, tasks: Sequence[Task], keys: Sequence[str]) -> pd.
         table = runner.get(key)
         if table is None:
             return pd.DataFrame()
-        means = {c: tail_mean(table, c) for c in table.columns if c != "week"}
+        # every outcome in one pass: per column, 243 runs x 60 outcomes took seconds
+        means = tail_means(table, numeric_outcome_columns(table)).to_dict()
         rows.append({**dict(task.overrides), "replication": task.seed - first_seed, **means})
     return pd.DataFrame(rows)
 
