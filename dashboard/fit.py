@@ -35,6 +35,21 @@ def live_tasks(mix: str) -> list[Task]:
     return coat_tasks(mix, REPS, WEEKS, SEED)
 
 
+def prefetch(ctx, mix: str) -> str | None:
+    """Start a live reveal's runs in the background when a case is chosen, once per case.
+
+    A reveal comes minutes later, after the room has chosen and discussed its own coat; by
+    then most of its runs are in the cache and the rest under way, and the reveal's own job
+    joins them. A user's own runs meanwhile wait for at most one background run per worker.
+
+    Returns:
+        The background job's id, or None when the case's sweep is stored (nothing to do).
+    """
+    if stored_fit(ctx, mix) is not None:
+        return None
+    return ctx.jobs.prefetch(live_tasks(mix), name=mix, meta={"mix": mix})
+
+
 def live_fit(ctx, mix: str, keys: list[str]) -> pd.DataFrame | None:
     """Scores of the 81 coats from the finished runs of :func:`live_tasks`."""
     runs = coat_runs(ctx.runner, live_tasks(mix), keys)

@@ -97,6 +97,11 @@ class JobPool:
         self._executor: ProcessPoolExecutor | None = None
         self._futures: dict[str, list[Future]] = {}
         self._lock = threading.Lock()
+        # runs under way, by run key, and whether a background job started them
+        self._inflight: dict[str, tuple[Future, bool]] = {}
+        # background runs in the pool at once: a user's job queues behind at most this many
+        self._background = threading.BoundedSemaphore(self.workers)
+        self._closed = threading.Event()
 
     @property
     def cache(self) -> diskcache.Cache:
@@ -117,7 +122,13 @@ class JobPool:
                 )
             return self._executor
 
-    def submit(self, tasks: Sequence[Task], watch: int | None = 0, meta: dict | None = None) -> str:
+    def submit(
+        self,
+        tasks: Sequence[Task],
+        watch: int | None = 0,
+        meta: dict | None = None,
+        background: bool = False,
+    ) -> str:
         """Queue ``tasks`` as one job and return its id; cached runs count as done at once.
 
         Args:
@@ -125,26 +136,118 @@ class JobPool:
             watch: index of the run whose weekly progress the status reports (None: none).
             meta: what the page needs to show the result; kept on the server with the job,
                 so a poll never has to trust a client-sent description.
+            background: work ahead of a user (:meth:`prefetch`): the runs go into the pool a
+                few at a time, so a job a user starts meanwhile waits for at most
+                :attr:`workers` of them, and joins the ones already under way.
         """
         job = uuid.uuid4().hex
         cache = self.cache
         record = {"total": len(tasks), "created": time.time(), "meta": meta or {}}
         cache.set(f"job:{job}", record, expire=JOB_TTL)
         cache.set(f"job:{job}:done", 0, expire=JOB_TTL)
-        futures = []
+        with self._lock:
+            self._futures[job] = []
+        pending = []
         for i, task in enumerate(tasks):
             key = self.runner.key(task.scenario(), task.seed, task.weeks)
             if self.runner.has(key):
                 self._record(job, i, key)
-                continue
-            future = self._pool().submit(
-                execute, cache.directory, self.runner.simulate, job, task, i == watch
+            elif background:
+                pending.append((i, task, key))
+            elif not self._join(job, i, task, key, watch=i == watch):
+                self._launch(job, i, task, key, watch=i == watch)
+        if pending:
+            feed = threading.Thread(
+                target=self._feed, args=(job, pending), daemon=True, name=f"feed-{job[:8]}"
             )
-            future.add_done_callback(partial(self._finished, job, i))
-            futures.append(future)
-        with self._lock:
-            self._futures[job] = futures
+            feed.start()
         return job
+
+    def prefetch(self, tasks: Sequence[Task], name: str, meta: dict | None = None) -> str:
+        """Start ``tasks`` in the background once per ``name``, and return that job's id.
+
+        A running or finished background job of the same name is reused, so several pages
+        asking for the same runs (the reveal of one training case) start them once.
+        """
+        slot = f"prefetch:{name}"
+        job = self.cache.get(slot)
+        if job is not None and self.status(job).state in ("running", "done"):
+            return job
+        job = self.submit(tasks, watch=None, meta=meta, background=True)
+        self.cache.set(slot, job, expire=JOB_TTL)
+        return job
+
+    def _join(self, job: str, index: int, task: Task, key: str, watch: bool) -> bool:
+        """Let run ``index`` of ``job`` wait for a background run of the same key under way."""
+        with self._lock:
+            future, background = self._inflight.get(key, (None, False))
+        if future is None or not background:
+            return False
+        future.add_done_callback(partial(self._joined, job, index, task, key, watch))
+        return True
+
+    def _joined(
+        self, job: str, index: int, task: Task, key: str, watch: bool, future: Future
+    ) -> None:
+        """A joined run ended: its result is this job's too, unless its own job was stopped.
+
+        Then this job runs it itself (from a thread of its own: a done-callback runs in the
+        pool's manager thread, which must not wait on the pool).
+        """
+        stopped = future.cancelled() or isinstance(future.exception(), Cancelled)
+        if stopped and not self.cache.get(f"job:{job}:cancel") and not self._closed.is_set():
+            again = partial(self._launch, job, index, task, key, watch)
+            threading.Thread(target=again, daemon=True, name=f"again-{job[:8]}").start()
+        else:
+            self._finished(job, index, future)
+
+    def _launch(
+        self, job: str, index: int, task: Task, key: str, watch: bool, background: bool = False
+    ) -> None:
+        future = self._pool().submit(
+            execute, self.cache.directory, self.runner.simulate, job, task, watch
+        )
+        with self._lock:
+            self._inflight[key] = (future, background)
+            self._futures.setdefault(job, []).append(future)
+        future.add_done_callback(partial(self._finished, job, index))
+        future.add_done_callback(partial(self._landed, key, background))
+
+    def _landed(self, key: str, background: bool, future: Future) -> None:
+        with self._lock:
+            if self._inflight.get(key, (None, False))[0] is future:
+                del self._inflight[key]
+        if background:
+            self._background.release()
+
+    def _feed(self, job: str, pending: list[tuple[int, Task, str]]) -> None:
+        """Hand a background job's runs to the pool as background slots free up.
+
+        A run that another job has under way is left to it and looked at again on the next
+        pass: found in the cache then, or started here if that job was cancelled.
+        """
+        cancelled = f"job:{job}:cancel"
+        while pending and not self._closed.is_set() and not self.cache.get(cancelled):
+            waiting = []
+            for i, task, key in pending:
+                if self.runner.has(key):
+                    self._record(job, i, key)
+                elif key in self._inflight:
+                    waiting.append((i, task, key))
+                elif self._background.acquire(timeout=0.5):
+                    if self._closed.is_set() or self.cache.get(cancelled):
+                        self._background.release()
+                        return
+                    try:
+                        self._launch(job, i, task, key, watch=False, background=True)
+                    except Exception:  # the pool broke: give the slot back, stop feeding
+                        self._background.release()
+                        raise
+                else:
+                    waiting.append((i, task, key))
+            pending = waiting
+            if pending:
+                time.sleep(0.2)
 
     def _record(self, job: str, index: int, key: str) -> None:
         self.cache.set(f"job:{job}:{index}", key, expire=JOB_TTL)
@@ -192,8 +295,9 @@ class JobPool:
             return
         self.cache.set(f"job:{job}:cancel", True, expire=JOB_TTL)
         with self._lock:
-            for future in self._futures.pop(job, []):
-                future.cancel()
+            futures = self._futures.pop(job, [])
+        for future in futures:  # outside the lock: a cancelled future's callbacks take it
+            future.cancel()
 
     def wait(self, job: str, timeout: float = 600.0, poll: float = 0.05) -> JobStatus:
         """Block until ``job`` ends (start-up warming and benchmarks; pages poll instead)."""
@@ -206,6 +310,7 @@ class JobPool:
 
     def close(self) -> None:
         """Shut the pool down (tests that build many apps)."""
+        self._closed.set()
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None

@@ -302,6 +302,7 @@ def register_callbacks(app, ctx) -> None:
             return no_update, no_update, no_update, t("room.error.case", lang), no_update
         except RoomError as exc:
             return no_update, no_update, no_update, t(exc.key, lang), no_update
+        fit.prefetch(ctx, case)  # the reveal's runs go on while the room votes
         return code, token, projector(ctx, code, lang), "", False
 
     app.clientside_callback(

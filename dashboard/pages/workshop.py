@@ -29,6 +29,8 @@ NAME = "workshop"
 TITLE = "Workshop · MPG V&O"
 P = "ws"
 SHOWN_PANELS = ("stagnation", "escalation", "trust")
+#: how often the page says how far the reveal's runs started ahead have come
+AHEAD_POLL_MS = 2000
 
 
 def case_options() -> list[str]:
@@ -78,6 +80,7 @@ def layout(lang: str = "nl", case: str | None = None, step: str | None = None, *
             dcc.Store(id=f"{P}-result", data=record),
             dcc.Store(id=f"{P}-step", data=step if record else 2),
             dcc.Store(id=f"{P}-url"),
+            dcc.Store(id=f"{P}-prefetch"),
             None
             if cases()
             else dbc.Alert(t("workshop.no_cases", lang), color="info", class_name="fs-5"),
@@ -154,6 +157,8 @@ def layout(lang: str = "nl", case: str | None = None, step: str | None = None, *
                 [
                     html.H2(t("workshop.step4", lang), className="h2 mt-4"),
                     html.P(t("workshop.reveal_help", lang, reps=fit.REPS), className="fs-5"),
+                    html.P(id=f"{P}-ahead", className="fs-5", **{"aria-live": "polite"}),
+                    dcc.Interval(id=f"{P}-ahead-tick", interval=AHEAD_POLL_MS, disabled=True),
                     ui.run_box(f"{P}-rv", lang, run_label=t("workshop.reveal", lang), big=True),
                     html.Div(
                         reveal_view(scores, chosen, lang, fit.stored_robust(ctx, case))
@@ -355,6 +360,36 @@ def register_callbacks(app, ctx) -> None:
     def pick_coat(*values):
         *_types, lang, show_job, reveal_job = values
         return cleared(clean_lang(lang), show_job, reveal_job)
+
+    @app.callback(
+        Output(f"{P}-prefetch", "data"),
+        Output(f"{P}-ahead-tick", "disabled"),
+        Output(f"{P}-ahead", "children"),
+        Input(f"{P}-case", "value"),
+        State(f"{P}-prefetch", "data"),
+    )
+    def prefetch(case, previous):
+        # the reveal's runs start when the case is chosen and go on while the room talks;
+        # a case left behind stops its own (a reveal that joined them runs them itself)
+        if previous and ctx.jobs.status(previous).meta.get("mix") != case:
+            ctx.jobs.cancel(previous)
+        job = fit.prefetch(ctx, case) if case in case_options() else None
+        return job, job is None, None
+
+    @app.callback(
+        Output(f"{P}-ahead", "children", allow_duplicate=True),
+        Output(f"{P}-ahead-tick", "disabled", allow_duplicate=True),
+        Input(f"{P}-ahead-tick", "n_intervals"),
+        State(f"{P}-prefetch", "data"),
+        State(f"{P}-lang", "data"),
+        prevent_initial_call=True,
+    )
+    def ahead(_n, job, lang):
+        status = ctx.jobs.status(job)
+        lang = clean_lang(lang)
+        if status.state == "running":
+            return t("workshop.ahead", lang, done=status.done, total=status.total), False
+        return (t("workshop.ahead_done", lang) if status.state == "done" else None), True
 
     app.clientside_callback(
         """function(step, mix, lang) {

@@ -423,20 +423,34 @@ def test_trainer_switching_case_never_shows_the_previous_case(live_url, people, 
     page = people(PROJECTOR)
     _open(page, live_url + "/workshop?case=cases/jesse")
     jesse = "Jesse"
+    # Jesse has no stored sweep: its reveal's runs start as soon as the case is chosen, and
+    # the page says how far they are while the group chooses its coat
+    ahead = re.compile(r"alvast berekend .*: (\d+) van 243 runs klaar")
+    expect(page.locator("#ws-ahead")).to_have_text(
+        re.compile(r"alvast berekend .*: [1-9]\d* van 243")
+    )
+    done_ahead = int(ahead.search(page.inner_text("#ws-ahead")).group(1))
     # Jesse with an innovating professional: a run that takes a while (Jesse is slowed)
     _pick(page, "ws", ("innoverend", "balancerend", "balancerend", "balancerend"))
     page.click("#ws-run")
     # still running: waiting, busy, or "k van n runs" once the first replication is in
     running = re.compile(r"Bezig|wachtrij|\d+ van \d+")
     expect(page.locator("#ws-status")).to_contain_text(running)
-    # ... and the reveal for Jesse, computed live, also still running
+    # ... and the reveal for Jesse, computed live, also still running, but not from zero:
+    # it takes over the runs done ahead
     page.click("#ws-rv-run")
-    expect(page.locator("#ws-rv-status")).to_contain_text(running)
+    expect(page.locator("#ws-rv-status")).to_contain_text(re.compile(r"\d+ van 243 runs"))
+    shown = int(re.search(r"(\d+) van 243", page.inner_text("#ws-rv-status")).group(1))
+    assert shown >= done_ahead, (shown, done_ahead)
 
     page.locator("#ws-case label", has_text="Anna").click()
     expect(page).to_have_url(re.compile(r"[?&]case=cases(%2F|/)anna\b"))
     expect(page.locator("#ws-story")).to_contain_text("huiselijk geweld")
     _workshop_cleared(page)
+    # Anna's sweep is stored: nothing to compute ahead, and Jesse's runs ahead are stopped
+    expect(page.locator("#ws-ahead")).to_be_empty()
+    jesse_ahead = live_url.ctx.jobs.cache.get("prefetch:cases/jesse")
+    assert live_url.ctx.jobs.status(jesse_ahead).state == "cancelled"
     time.sleep(6)  # longer than Jesse's run: nothing of Jesse may land on Anna's screen
     _workshop_cleared(page)
     for part in ("#ws-status", "#ws-outcome", "#ws-rv-status", "#ws-reveal-body"):
