@@ -213,7 +213,7 @@ def _specialist_load(m: MpgModel) -> float:
     above 1 more is asked than the places can take at their nominal term and the waitlist
     grows; the ratio says how close the care runs to that edge (queueing's offered load).
     """
-    places = sum(int(s.places * m.climate.capacity_factor) for s in m.specialists)
+    places = sum(s.places_now() for s in m.specialists)
     freed = places * m.flows.weeks_seen(WAIT_WINDOW_WEEKS) / m.params.treatment_weeks
     return m.flows.total("specialist_referrals", WAIT_WINDOW_WEEKS) / freed if freed else 0.0
 

@@ -116,6 +116,14 @@ class Organisation(mesa.Agent):
         self.signals_received = 0
         self.signals_picked_up = 0
 
+    def places_now(self) -> int:
+        """Specialist places open this week, in whole places.
+
+        The base number times the climate's capacity factor (places won by signals from
+        practice).
+        """
+        return int(self.places * self.model.climate.capacity_factor)
+
     def trait(self, name: str) -> float:
         """The organisation's current value of a trait (learning included)."""
         return float(getattr(self.model.org_table, name)[self.index])
@@ -178,8 +186,7 @@ class Organisation(mesa.Agent):
         fam, week = model.families, model.week
         treating, waitlists = model.specialist_queues
         waiting = waitlists[self.region]
-        places = int(self.places * model.climate.capacity_factor)
-        free = places - int(treating[self.region])
+        free = self.places_now() - int(treating[self.region])
         if free <= 0 or waiting.size == 0:
             return
         chosen = waiting[random_order(fam.referred_week[waiting], model.rng)[:free]]

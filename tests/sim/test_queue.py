@@ -64,7 +64,7 @@ def _load_and_occupancy(capacity: float, weeks: int, skip: int):
     for _ in range(weeks):
         model.step()
         if model.week > skip:
-            places = sum(int(s.places * model.climate.capacity_factor) for s in model.specialists)
+            places = sum(s.places_now() for s in model.specialists)
             load.append(OUTCOMES["specialist_load"].read(model))
             used.append(model.specialist_queues[0].sum() / places)
     return np.array(load), np.array(used)
