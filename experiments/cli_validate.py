@@ -64,15 +64,16 @@ def validate(
     store = Store(out_dir)
     design = validation.plan(sc, patterns, reps, weeks, seed, knockouts)
     identity = {"kind": "validation", "scenario": sc.name, "weeks": weeks, "seed": seed}
-    full = prepare(store, design, identity, {"patterns": [p.id for p in patterns]})
+    prepare(store, design, identity, {"patterns": [p.id for p in patterns]})
     run_pending(store, design, engine, workers, None, None, None, False)
-    mine = full[full.run_id.isin(design.run_id)]
     runs = store.runs()
     drift = validation.run_drift(
         store, sorted({o for p in patterns for o in p.outcomes} | set(HEADLINE))
     )
-    table = validation.evaluate(patterns, runs, mine, drift, knockouts)
-    drifts = validation.drift_table(runs, drift, mine)
+    # scored on this command's own design: the store may also hold the design of another
+    # patterns file, in which a shared run has another variant index
+    table = validation.evaluate(patterns, runs, design, drift, knockouts)
+    drifts = validation.drift_table(runs, drift, design)
     _print(table, drifts, sc.name, reps, weeks, sc.params.burn_in_weeks)
     _save(table, drifts, out_dir, sc.name, reps, weeks, seed)
     problems = _problems(table)

@@ -351,3 +351,28 @@ def test_a_pattern_may_rest_on_several_mechanisms(tmp_path):
     path.write_text("[[pattern]]\n" + "\n".join(lines) + "\n")
     (pattern,) = validation.load_patterns(path)
     assert {"knockout": "continuity+fallback"} in validation.variants([pattern], knockouts=True)
+
+
+@pytest.mark.slow
+def test_two_pattern_files_validated_into_one_store_score_their_own_variants(tmp_path):
+    # the same two variants in the opposite order: a run shared by both designs has another
+    # variant index in each, and each command must score it under its own
+    def pattern_file(name, a, b, expect):
+        path = tmp_path / f"{name}.toml"
+        path.write_text(
+            f'[[pattern]]\nid = "{name}"\ndescription = "d"\nsource = "s"\n'
+            'role = "verification"\nkind = "direction"\noutcome = "stagnation_collaboration"\n'
+            f"a = {{ providers_per_problem = {a} }}\nb = {{ providers_per_problem = {b} }}\n"
+            f'expect = "{expect}"\n'
+        )
+        return path
+
+    values = []
+    for path in (pattern_file("up", 0.0, 1.5, "higher"), pattern_file("down", 1.5, 0.0, "lower")):
+        cmd = [sys.executable, "-c", "from dashboard.cli import main; main()", "validate"]
+        cmd += ["--reps", "2", "--weeks", "26", "--engine", "serial", "--patterns", str(path)]
+        cmd += ["--out", str(tmp_path / "v")]
+        subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        values.append(pd.read_parquet(tmp_path / "v" / "validation.parquet").value.item())
+    assert values[1] == pytest.approx(-values[0])
+    assert values[0] != 0
