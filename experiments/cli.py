@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, dict[str, Callable]]] = {
             "export": cli_store.export,
             "validate": cli_validate.validate,
             "calibrate": cli_validate.calibrate,
+            "screen": cli_validate.screen,
             "robust": cli_experiments.robust,
             "discover": cli_discover.discover,
         },

@@ -170,6 +170,58 @@ def _save(table, drifts, out_dir: Path, name: str, reps: int, weeks: int, seed: 
     console.print(f"wrote {out_dir}/validation.md, evidence.md, .html and .parquet")
 
 
+def screen(
+    pattern: Annotated[
+        list[str] | None,
+        typer.Option(help="Corroboration pattern to screen (repeatable; default: all)."),
+    ] = None,
+    mechanism: Annotated[
+        list[str] | None,
+        typer.Option(help="Mechanism to knock out (repeatable; default: every switch)."),
+    ] = None,
+    reps: Annotated[int, typer.Option(min=2, max=200, help="Replications per variant.")] = 5,
+    scenario: Annotated[str, typer.Option(help="Scenario to screen on.")] = "baseline",
+    weeks: Annotated[
+        int, typer.Option(min=26, max=520, help="Reported weeks per run (after the burn-in).")
+    ] = 104,
+    seed: Annotated[int, typer.Option(help="Root seed of the replications.")] = 20190201,
+    out_dir: Annotated[Path, typer.Option("--out", help="Results store and report.")] = Path(
+        "out/screen"
+    ),
+    engine: Annotated[str, ENGINE] = "processes",
+    workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
+    patterns_file: Annotated[Path | None, typer.Option("--patterns")] = None,
+) -> None:
+    """Knock out every mechanism in turn: which mechanisms carry each corroboration pattern.
+
+    For a pattern that still holds without the mechanism it names (see validate --knockouts),
+    this shows the route the model does take. A diagnostic, not a test: it always exits 0
+    when the runs complete. Writes screen.md and screen.parquet to --out.
+    """
+    from experiments import attribution, validation
+    from experiments.cli_experiments import run_pending
+    from experiments.io import write_parquet
+    from experiments.pipeline import prepare
+    from experiments.store import Store
+
+    patterns = validation.load_patterns(patterns_file)
+    chosen, mechanisms = attribution.select(patterns, pattern or (), mechanism or ())
+    sc = load_scenario(scenario)
+    store = Store(out_dir)
+    design, screened = attribution.plan(sc, chosen, mechanisms, reps, weeks, seed)
+    identity = {"kind": "screen", "scenario": sc.name, "weeks": weeks, "seed": seed}
+    prepare(store, design, identity, {"patterns": [p.id for p in chosen]})
+    run_pending(store, design, engine, workers, None, None, None, False)
+    declared = {p.id: p.mechanism for p in chosen}
+    table = attribution.evaluate(screened, store.runs(), design, declared)
+    meta = {"scenario": sc.name, "reps": reps, "weeks": weeks, "seed": seed}
+    write_parquet(table, out_dir / "screen.parquet", meta)
+    md = attribution.to_markdown(table)
+    (out_dir / "screen.md").write_text(md)
+    out.print(md)
+    console.print(f"wrote {out_dir}/screen.md and screen.parquet")
+
+
 def calibrate(
     sets: Annotated[int | None, typer.Option(min=4, help="Parameter sets (default: file).")] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Results store.")] = Path(

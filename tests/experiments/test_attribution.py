@@ -1,0 +1,124 @@
+"""The knock-out screen: which mechanisms carry a corroboration pattern."""
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from experiments import attribution, validation
+from experiments.config import load_scenario
+from sim.errors import ConfigError
+from tests.experiments.test_validation import _direction, _runs
+
+FTE = "social_fte_per_100_families"
+SCREENED = ("imbalance", "alliance", "collaboration")
+
+
+def _screen(effect_without: dict[str, float]):
+    """A screened direction pattern whose effect (+1.0) drops to ``effect_without[m]``."""
+    pattern = _direction("incidents_per_family_year", {FTE: 8.0}, {FTE: 5.0}, "imbalance")
+    design, screened = attribution.plan(load_scenario("baseline"), [pattern], SCREENED, 5, 10, 1)
+    wanted = validation.variants(screened, knockouts=True)
+    values = {}
+    for i, v in enumerate(wanted):
+        is_b = v.get(FTE) == 5.0
+        knocked = v.get("knockout")
+        values[i] = 1.0 + (effect_without[knocked] if knocked else 1.0) * is_b
+    runs = _runs(design, {"incidents_per_family_year": values})
+    return attribution.evaluate(screened, runs, design, {"d": "imbalance"})
+
+
+def test_the_screen_finds_the_mechanism_that_carries_a_pattern():
+    # the declared mechanism leaves 80% of the effect; alliance carries it (10% left)
+    table = _screen({"imbalance": 0.8, "alliance": 0.1, "collaboration": 1.0})
+    assert list(table.mechanism) == list(SCREENED)
+    left = table.set_index("mechanism").knockout_left
+    assert left.to_dict() == pytest.approx(
+        {"imbalance": 0.8, "alliance": 0.1, "collaboration": 1.0}, abs=0.01
+    )
+    row = attribution.summary(table).iloc[0]
+    assert row.declared == "imbalance" and row.declared_left == pytest.approx(0.8, abs=0.01)
+    assert not row.declared_fails
+    assert row.carried_by == "alliance (10% left)"
+    md = attribution.to_markdown(table)
+    assert "| d | yes | imbalance | 80% | alliance (10% left) |" in md
+    assert "| alliance | **10%** |" in md
+
+
+def test_a_pattern_that_does_not_hold_is_carried_by_nothing():
+    # no effect with every mechanism: every knock-out "fails", but none carries anything
+    pattern = _direction("incidents_per_family_year", {FTE: 8.0}, {FTE: 5.0}, "imbalance")
+    design, screened = attribution.plan(load_scenario("baseline"), [pattern], SCREENED, 5, 10, 1)
+    runs = _runs(design, {"incidents_per_family_year": dict.fromkeys(range(20), 1.0)})
+    table = attribution.evaluate(screened, runs, design, {"d": "imbalance"})
+    assert not table.met.any() and not table.carries.any()
+    assert "**none**" in attribution.to_markdown(table)
+
+
+def test_the_screen_reuses_the_validation_run_ids():
+    # the screen's knock-out of the declared mechanism is the validation's knock-out run
+    pattern = _direction("incidents_per_family_year", {FTE: 8.0}, {FTE: 5.0}, "imbalance")
+    sc = load_scenario("baseline")
+    design, _ = attribution.plan(sc, [pattern], SCREENED, 3, 10, 1)
+    checked = validation.plan(sc, [pattern], 3, 10, 1, knockouts=True)
+    assert set(checked.run_id) <= set(design.run_id)
+    # scenario, a, b and a knocked-out pair per mechanism, each replicated
+    assert design.run_id.nunique() == (3 + 2 * len(SCREENED)) * 3
+
+
+@pytest.mark.parametrize(
+    "ids, mechanisms, field",
+    [
+        (["nope"], [], "--pattern"),
+        (["hv_quarter"], [], "--pattern"),
+        ([], ["trust"], "--mechanism"),
+    ],
+)
+def test_select_names_what_is_wrong(ids, mechanisms, field):
+    with pytest.raises(ConfigError) as err:
+        attribution.select(validation.load_patterns(), ids, mechanisms)
+    assert err.value.field == field
+
+
+def test_select_defaults_to_every_corroboration_pattern_and_switch():
+    patterns = validation.load_patterns()
+    chosen, mechanisms = attribution.select(patterns)
+    assert {p.role for p in chosen} == {"corroboration"}
+    assert len(chosen) == sum(p.role == "corroboration" for p in patterns)
+    assert "imbalance" in mechanisms and "trust" not in mechanisms
+
+
+def _cli(*args, timeout=600):
+    cmd = [sys.executable, "-c", "from dashboard.cli import main; main()", "screen", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+
+
+def test_a_bad_pattern_id_is_one_line_and_status_2(tmp_path):
+    done = _cli("--pattern", "imbalance_escalate", "--out", str(tmp_path / "s"))
+    assert done.returncode == 2
+    assert "--pattern" in done.stderr and "imbalance_escalate" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "s").exists()
+
+
+@pytest.mark.slow
+def test_the_screen_command_runs_and_writes_its_table(tmp_path):
+    out = tmp_path / "s"
+    args = [
+        "--pattern",
+        "imbalance_escalates",
+        "--mechanism",
+        "imbalance",
+        "--mechanism",
+        "alliance",
+    ]
+    args += ["--reps", "2", "--weeks", "26", "--engine", "serial", "--out", str(out)]
+    done = _cli(*args)
+    assert done.returncode == 0, done.stderr
+    table = pd.read_parquet(out / "screen.parquet")
+    assert set(table.mechanism) == {"imbalance", "alliance"}
+    assert (out / "screen.md").read_text().startswith("| pattern | holds |")
+    # running it again runs nothing: every run has its result
+    again = _cli(*args)
+    assert "0 to run" in again.stderr
