@@ -95,13 +95,24 @@ def evaluate(
     """
     table = validation.evaluate(screened, runs, design, knockouts=True)
     table["declared"] = table.id.map(declared)
-    left = table.knockout_left
-    # a pattern that does not hold with every mechanism "fails" under any knock-out: nothing
-    # carries it
-    table["carries"] = table.met & (table.knockout_fails | (left < CARRIES_BELOW).fillna(False))
+    table["carries"] = carries(table)
     keep = ["id", "description", "kind", "declared", "mechanism", "value", "ci_low", "ci_high"]
     keep += ["met", "knockout_value", "knockout_fails", "knockout_left", "carries"]
     return table[keep].reset_index(drop=True)
+
+
+def carries(table: pd.DataFrame) -> pd.Series:
+    """Whether each knocked-out mechanism carries its pattern.
+
+    A direction or ordering pattern is carried when less than :data:`CARRIES_BELOW` of its
+    effect is left, not when the knocked-out interval merely includes zero: with a few
+    replications that happens to mechanisms that leave most of the effect. A range pattern has
+    no effect to share out; it is carried when it leaves its range. A pattern that does not hold
+    with every mechanism on is carried by nothing (every knock-out "fails" it).
+    """
+    left = table.knockout_left
+    by_share = np.isfinite(left)
+    return table.met & np.where(by_share, left < CARRIES_BELOW, table.knockout_fails)
 
 
 def summary(table: pd.DataFrame) -> pd.DataFrame:
@@ -133,8 +144,8 @@ def _carrier(r) -> str:
 def to_markdown(table: pd.DataFrame) -> str:
     """The screen as Markdown: a summary per pattern, then mechanisms by patterns."""
     lines = [
-        "| pattern | holds | declared mechanism | left without it | carried by (< "
-        f"{CARRIES_BELOW:.0%} left, or fails) |",
+        "| pattern | holds | declared mechanism | left without it | carried by (less than "
+        f"{CARRIES_BELOW:.0%} of the effect left; a range pattern: out of its range) |",
         "|---|---|---|---|---|",
     ]
     for r in summary(table).itertuples():

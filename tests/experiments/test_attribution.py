@@ -122,3 +122,17 @@ def test_the_screen_command_runs_and_writes_its_table(tmp_path):
     # running it again runs nothing: every run has its result
     again = _cli(*args)
     assert "0 to run" in again.stderr
+
+
+def test_a_knock_out_that_leaves_most_of_the_effect_does_not_carry_it():
+    # with few replications a knock-out that leaves 90% can "fail" (its interval includes
+    # zero); it still does not carry the pattern. A range pattern is carried when it leaves
+    # its range.
+    table = pd.DataFrame(
+        {
+            "met": [True, True, True, True, False],
+            "knockout_left": [0.9, 0.3, float("nan"), float("nan"), 0.1],
+            "knockout_fails": [True, False, True, False, True],
+        }
+    )
+    assert list(attribution.carries(table)) == [False, True, True, False, False]
