@@ -19,7 +19,7 @@ from dashboard.state import ScenarioState, default_state
 from experiments import score
 from experiments.kwadrant import paired_gaps
 from experiments.score import FIT_CRITERIA
-from experiments.summary import numeric_outcome_columns, tail_means
+from experiments.summary import numeric_outcome_columns, tail_mean, tail_means
 from sim.params import TYPES
 from sim.typology import LEVELS
 
@@ -85,6 +85,28 @@ def run_record(state: ScenarioState, keys: Sequence[str]) -> dict:
 def replication_tasks(states: Sequence[ScenarioState], reps: int) -> list[Task]:
     """Each state with seeds ``seed .. seed+reps-1``, state by state."""
     return [task_of(s, s.seed + r) for s in states for r in range(reps)]
+
+
+#: Seeds the Scenario page's spread is taken over: the run shown and the next four.
+SPREAD_SEEDS = 5
+
+
+def spread_tasks(state: ScenarioState) -> list[Task]:
+    """The runs of ``state``'s spread: its own seed first, then the next ones."""
+    return replication_tasks([state], SPREAD_SEEDS)
+
+
+def seed_spread(tables: Sequence[pd.DataFrame], names: Sequence[str]) -> pd.DataFrame:
+    """Per outcome: the first run's tail mean and the lowest and highest over all runs.
+
+    The runs differ only in their seed, so the range is what chance alone does to a figure
+    (the tail mean over the reported weeks, as everywhere else).
+    """
+    rows = []
+    for name in names:
+        values = [tail_mean(table, name) for table in tables]
+        rows.append({"outcome": name, "run": values[0], "low": min(values), "high": max(values)})
+    return pd.DataFrame(rows, columns=["outcome", "run", "low", "high"])
 
 
 def coat_tasks(mix: str, reps: int, weeks: int, seed: int = 1) -> list[Task]:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import uuid
+from typing import Any
+from urllib.parse import parse_qsl
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -22,7 +24,14 @@ from dash import Input, Output, State, dcc, html, no_update
 from dashboard import components as ui
 from dashboard import events as timeline
 from dashboard import figures, progress
-from dashboard.analysis import cached_keys, run_record, state_tasks
+from dashboard.analysis import (
+    SPREAD_SEEDS,
+    cached_keys,
+    run_record,
+    seed_spread,
+    spread_tasks,
+    state_tasks,
+)
 from dashboard.context import context
 from dashboard.export import csv_text, file_name, send
 from dashboard.i18n import LANGS, clean_lang, t
@@ -424,6 +433,7 @@ def _render(ctx, result: dict, lang: str):
                             html.P(t("scenario.rings_help", lang), className="small"),
                             _events_summary(events, table, lang),
                             _headline(table, ref, lang),
+                            _spread_box(lang),
                         ],
                         lg=5,
                     ),
@@ -456,19 +466,20 @@ def _events_summary(events: tuple, table: pd.DataFrame, lang: str) -> html.Div |
     )
 
 
+#: The outcomes of the summary beside the rings (and of the spread over seeds).
+SUMMARY = (
+    "stagnation_rate",
+    "incidents_per_family_year",
+    "share_dwang",
+    "hv_prevalence",
+    "trust_mean",
+    "recovered_share",
+    "cost_per_household_year",
+)
+
+
 def _headline(table: pd.DataFrame, ref: pd.DataFrame | None, lang: str) -> html.Dl:
-    names = present(
-        (
-            "stagnation_rate",
-            "incidents_per_family_year",
-            "share_dwang",
-            "hv_prevalence",
-            "trust_mean",
-            "recovered_share",
-            "cost_per_household_year",
-        ),
-        table,
-    )
+    names = present(SUMMARY, table)
     items = []
     for name in names:
         value = tail_mean(table, name)
@@ -484,6 +495,56 @@ def _headline(table: pd.DataFrame, ref: pd.DataFrame | None, lang: str) -> html.
         [
             html.Small(t("common.mean_last_year", lang), className="text-body-secondary"),
             html.Dl(items, className="row small headline mt-1"),
+        ]
+    )
+
+
+def shown_state(result: Any) -> ScenarioState | None:
+    """The state a (client-sent) result record was computed for, read from its state id."""
+    sid = result.get("state") if isinstance(result, dict) else None
+    if not isinstance(sid, str) or not sid.startswith("?"):
+        return None
+    state, ignored = read_query(dict(parse_qsl(sid[1:])))
+    return None if ignored else state
+
+
+def _spread_box(lang: str) -> html.Div:
+    """How much chance alone moves the summary: the same scenario with other seeds, on demand."""
+    return html.Div(
+        [
+            html.H3(t("scenario.spread", lang), className="h6 fw-semibold mt-3"),
+            html.P(t("scenario.spread_help", lang, n=SPREAD_SEEDS), className="small"),
+            ui.run_box(f"{P}-sp", lang, run_label=t("scenario.spread_run", lang, n=SPREAD_SEEDS)),
+            html.Div(id=f"{P}-spread", className="mt-2"),
+        ]
+    )
+
+
+def spread_view(ctx, state: ScenarioState, keys: list[str], lang: str) -> html.Div:
+    """The summary's outcomes over :data:`SPREAD_SEEDS` seeds: this run, lowest, highest."""
+    tables = [ctx.runner.get(k) for k in keys]
+    if any(table is None for table in tables):
+        return dbc.Alert(t("common.expired", lang), color="warning")
+    spread = seed_spread(tables, present(SUMMARY, tables[0]))
+    last = state.seed + SPREAD_SEEDS - 1
+    shown = pd.DataFrame(
+        {
+            t("scenario.spread_outcome", lang): [label(n, lang) for n in spread.outcome],
+            t("scenario.spread_this", lang, seed=state.seed): [
+                fmt(n, v, lang) for n, v in zip(spread.outcome, spread.run, strict=True)
+            ],
+            t("scenario.spread_range", lang, first=state.seed, last=last): [
+                f"{fmt(r.outcome, r.low, lang)} – {fmt(r.outcome, r.high, lang)}"
+                for r in spread.itertuples()
+            ],
+        }
+    )
+    return html.Div(
+        [
+            dbc.Table.from_dataframe(
+                shown, size="sm", class_name="small mb-1", id=f"{P}-spread-table"
+            ),
+            html.P(t("scenario.spread_note", lang), className="small text-body-secondary"),
         ]
     )
 
@@ -619,6 +680,41 @@ def register_callbacks(app, ctx) -> None:
         return record, t("common.done", lang, what=f"{record['summary'][lang]}, {how}")
 
     progress.register(app, ctx, P, Output(f"{P}-result", "data"), finish)
+
+    @app.callback(
+        Output(f"{P}-spread", "children", allow_duplicate=True),
+        *progress.ui_outputs(f"{P}-sp"),
+        Input(f"{P}-sp-run", "n_clicks"),
+        State(f"{P}-result", "data"),
+        State(f"{P}-lang", "data"),
+        prevent_initial_call=True,
+    )
+    def spread(clicks, result, lang):
+        # the box comes anew with every result shown: only a click starts the spread's runs
+        lang = clean_lang(lang)
+        state = shown_state(result)
+        if not clicks or state is None:
+            return no_update, *progress.stopped(no_update)
+        tasks = spread_tasks(state)
+        keys = [ctx.runner.key(task.scenario(), task.seed, task.weeks) for task in tasks]
+        what = t("scenario.spread_done", lang, n=SPREAD_SEEDS)
+        if all(ctx.runner.has(k) for k in keys):
+            return spread_view(ctx, state, keys, lang), *progress.instant(
+                t("common.done", lang, what=what)
+            )
+        job = ctx.jobs.submit(tasks, watch=None, meta={"state": _state_items(state)})
+        return None, *progress.started(job, lang)
+
+    def finish_spread(status, lang):
+        state = _restore(status.meta.get("state"))
+        if state is None:
+            return no_update, t("common.expired", lang)
+        what = t("scenario.spread_done", lang, n=SPREAD_SEEDS)
+        return spread_view(ctx, state, status.keys, lang), t("common.done", lang, what=what)
+
+    progress.register(
+        app, ctx, f"{P}-sp", Output(f"{P}-spread", "children"), finish_spread, lang_id=f"{P}-lang"
+    )
 
     @app.callback(
         Output(f"{P}-results", "children"),

@@ -230,6 +230,33 @@ def test_advisor_moves_a_lever_sees_stale_charts_rerun_and_shares_the_link(live_
     assert page.console_errors == [] and other.console_errors == []
 
 
+def test_advisor_asks_how_much_of_the_summary_is_chance(live_url, people):
+    page = people()
+    _open(page, live_url + "/scenario?seed=5&weeks=52", settle=False)
+    expect(page.locator("#sc-status")).to_have_text(_done(5), timeout=RUN)
+    # one run's figures, and the offer to see what other seeds do to them
+    expect(page.locator("#sc-sp-run")).to_have_text("Reken 5 seeds door")
+    headline = page.locator(".headline dd").first.inner_text().split()[0]
+    page.click("#sc-sp-run")
+    expect(page.locator("#sc-sp-status")).to_have_text(
+        "Klaar: spreiding over 5 seeds.", timeout=RUN
+    )
+    table = page.locator("#sc-spread-table")
+    expect(table).to_contain_text("Laagste – hoogste (seeds 5–9)")
+    row = table.locator("tr", has_text="Stagnatie (totaal)")
+    this, spread = row.locator("td").nth(1).inner_text(), row.locator("td").nth(2).inner_text()
+    # the first column is the run on the page; the range holds it
+    assert this == headline
+    low, high = (float(x.strip(" %").replace(",", ".")) for x in spread.split("–"))
+    assert low <= float(this.strip("%").replace(",", ".")) <= high and low < high
+    # in English the same table, from the cache at once
+    page.click("#lang-en")
+    expect(page.locator("#sc-sp-run")).to_have_text("Run 5 seeds")
+    page.click("#sc-sp-run")
+    expect(page.locator("#sc-spread-table")).to_contain_text("Lowest – highest (seeds 5–9)")
+    assert page.console_errors == []
+
+
 def test_advisor_adds_a_pulse_sees_it_marked_and_shares_it(live_url, people, screenshots):
     page = people()
     _open(page, live_url + "/scenario?seed=13&weeks=52", settle=False)

@@ -17,6 +17,8 @@ from dashboard.analysis import (
     fit_scores,
     paired_diff,
     replicate_stats,
+    seed_spread,
+    spread_tasks,
 )
 from dashboard.i18n import catalog, t
 from dashboard.outcomes import PANELS, level_pressure
@@ -123,6 +125,17 @@ def test_bands_and_paired_differences():
     diff = paired_diff(b, a, "trust_mean")
     assert diff["mean"].abs().max() == pytest.approx(0.05)
     assert diff["hi"].iloc[0] - diff["lo"].iloc[0] == pytest.approx(0, abs=1e-12)
+
+
+def test_the_spread_over_seeds_is_the_range_of_the_runs_tail_means():
+    tables = [fake_table(level=x) for x in (0.3, 0.1, 0.5)]
+    spread = seed_spread(tables, ["trust_mean"]).set_index("outcome").loc["trust_mean"]
+    # the first run is the one shown; low and high are over all of them
+    assert (spread.run, spread.low, spread.high) == pytest.approx((0.3, 0.1, 0.5))
+    state = default_state("baseline")
+    tasks = spread_tasks(state)
+    assert [task.seed for task in tasks] == [state.seed + r for r in range(5)]
+    assert {(task.scenario().name, task.weeks) for task in tasks} == {("baseline", state.weeks)}
 
 
 def test_fit_scores_rank_the_better_coat_first():
