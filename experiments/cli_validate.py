@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from experiments.config import config_dir, load_scenario
+from experiments.executors import check_engine
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,21 +22,27 @@ console = Console(stderr=True)
 out = Console(width=None if Console().is_terminal else 140)
 
 ENGINE = typer.Option(help="processes, dask or serial.")
+# options validate and screen share
+Reps = Annotated[int, typer.Option(min=2, max=200, help="Replications per variant.")]
+Weeks = Annotated[
+    int, typer.Option(min=26, max=520, help="Reported weeks per run (after the burn-in).")
+]
+Seed = Annotated[int, typer.Option(help="Root seed of the replications.")]
+Workers = Annotated[int | None, typer.Option(help="Worker processes.")]
+PatternsFile = Annotated[Path | None, typer.Option("--patterns")]
 
 
 def validate(
-    reps: Annotated[int, typer.Option(min=2, max=200, help="Replications per variant.")] = 10,
+    reps: Reps = 10,
     scenario: Annotated[str, typer.Option(help="Scenario to validate.")] = "baseline",
-    weeks: Annotated[
-        int, typer.Option(min=26, max=520, help="Reported weeks per run (after the burn-in).")
-    ] = 104,
-    seed: Annotated[int, typer.Option(help="Root seed of the replications.")] = 20190201,
+    weeks: Weeks = 104,
+    seed: Seed = 20190201,
     out_dir: Annotated[Path, typer.Option("--out", help="Results store and report.")] = Path(
         "out/validation"
     ),
     engine: Annotated[str, ENGINE] = "processes",
-    workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
-    patterns_file: Annotated[Path | None, typer.Option("--patterns")] = None,
+    workers: Workers = None,
+    patterns_file: PatternsFile = None,
     knockouts: Annotated[
         bool,
         typer.Option(
@@ -59,6 +66,7 @@ def validate(
     from experiments.store import Store
     from sim.measures import HEADLINE
 
+    check_engine(engine, None)  # before anything is written to --out
     patterns = validation.load_patterns(patterns_file)
     sc = load_scenario(scenario)
     store = Store(out_dir)
@@ -179,18 +187,16 @@ def screen(
         list[str] | None,
         typer.Option(help="Mechanism to knock out (repeatable; default: every switch)."),
     ] = None,
-    reps: Annotated[int, typer.Option(min=2, max=200, help="Replications per variant.")] = 5,
+    reps: Reps = 5,
     scenario: Annotated[str, typer.Option(help="Scenario to screen on.")] = "baseline",
-    weeks: Annotated[
-        int, typer.Option(min=26, max=520, help="Reported weeks per run (after the burn-in).")
-    ] = 104,
-    seed: Annotated[int, typer.Option(help="Root seed of the replications.")] = 20190201,
+    weeks: Weeks = 104,
+    seed: Seed = 20190201,
     out_dir: Annotated[Path, typer.Option("--out", help="Results store and report.")] = Path(
         "out/screen"
     ),
     engine: Annotated[str, ENGINE] = "processes",
-    workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
-    patterns_file: Annotated[Path | None, typer.Option("--patterns")] = None,
+    workers: Workers = None,
+    patterns_file: PatternsFile = None,
 ) -> None:
     """Knock out every mechanism in turn: which mechanisms carry each corroboration pattern.
 
@@ -204,6 +210,7 @@ def screen(
     from experiments.pipeline import prepare
     from experiments.store import Store
 
+    check_engine(engine, None)  # before anything is written to --out
     patterns = validation.load_patterns(patterns_file)
     chosen, mechanisms = attribution.select(patterns, pattern or (), mechanism or ())
     sc = load_scenario(scenario)
@@ -228,7 +235,7 @@ def calibrate(
         "out/calibration"
     ),
     engine: Annotated[str, ENGINE] = "processes",
-    workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
+    workers: Workers = None,
     write: Annotated[
         bool, typer.Option(help="Write the result to configs/calibrated.toml.")
     ] = False,
@@ -244,6 +251,7 @@ def calibrate(
     from experiments.io import write_parquet
     from sim.calibration import CALIBRATED_FILE
 
+    check_engine(engine, None)  # before anything is written to --out
     procedure = calibration.load_procedure()
     patterns = validation.load_patterns()
     sc = load_scenario(procedure.scenario)

@@ -136,3 +136,15 @@ def test_a_knock_out_that_leaves_most_of_the_effect_does_not_carry_it():
         }
     )
     assert list(attribution.carries(table)) == [False, True, True, False, False]
+
+
+@pytest.mark.parametrize("command", ["screen", "validate", "calibrate"])
+def test_a_bad_engine_is_refused_before_anything_is_written(tmp_path, command):
+    out = tmp_path / "o"
+    cmd = [sys.executable, "-c", "from dashboard.cli import main; main()", command]
+    done = subprocess.run(
+        [*cmd, "--engine", "nope", "--out", str(out)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1].startswith("error: --engine: 'nope'")
+    assert not out.exists()
