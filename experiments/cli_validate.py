@@ -71,7 +71,7 @@ def validate(
     sc = load_scenario(scenario)
     store = Store(out_dir)
     design = validation.plan(sc, patterns, reps, weeks, seed, knockouts)
-    identity = {"kind": "validation", "scenario": sc.name, "weeks": weeks, "seed": seed}
+    identity = validation_identity(sc.name, weeks, seed)
     prepare(store, design, identity, {"patterns": [p.id for p in patterns]})
     run_pending(store, design, engine, workers, None, None, None, False)
     runs = store.runs()
@@ -88,6 +88,11 @@ def validate(
     if problems:
         console.print("[red]" + "; ".join(problems) + "[/red]")
         raise typer.Exit(1)
+
+
+def validation_identity(scenario: str, weeks: int, seed: int) -> dict:
+    """What makes a results directory one validation: validate and screen may share it."""
+    return {"kind": "validation", "scenario": scenario, "weeks": weeks, "seed": seed}
 
 
 def _problems(table: pd.DataFrame) -> list[str]:
@@ -216,7 +221,8 @@ def screen(
     sc = load_scenario(scenario)
     store = Store(out_dir)
     design, screened = attribution.plan(sc, chosen, mechanisms, reps, weeks, seed)
-    identity = {"kind": "screen", "scenario": sc.name, "weeks": weeks, "seed": seed}
+    # the validation's identity: a screen in the validation's --out reuses its runs
+    identity = validation_identity(sc.name, weeks, seed)
     prepare(store, design, identity, {"patterns": [p.id for p in chosen]})
     run_pending(store, design, engine, workers, None, None, None, False)
     declared = {p.id: p.mechanism for p in chosen}
