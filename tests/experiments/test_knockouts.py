@@ -26,6 +26,7 @@ from experiments.store import Store
 EVIDENCE = (
     "many_professionals_fragile",
     "integral_less_hv",
+    "waitlists_stall_cases",
 )
 REPS, WEEKS, SEED = 8, 104, 20190201
 TRACE = Path(__file__).resolve().parents[2] / "docs" / "TRACE.md"
