@@ -5,6 +5,8 @@ patterns that the documented run (docs/TRACE.md §8, 10 replications) found to b
 keeps them so: if a change to the model makes one of them fail, or hold without its mechanism,
 this test fails and the documentation has to change with the model.
 
+At 20 replications only ``many_professionals_fragile`` stays evidence: the knock-out test
+judges "fails" by an interval including zero, which rewards low power (TRACE §8 says so).
 The other corroboration patterns are not evidence today (they fail, drift, or hold without
 their mechanism); TRACE §8 and the README say so per pattern, and
 :func:`test_trace_names_the_same_evidence` keeps that list and this one the same.
