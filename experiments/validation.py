@@ -227,6 +227,7 @@ def evaluate(
             row.update(knockout_value=out["value"], knockout_met=out["met"])
             row["knockout_fails"] = not out["met"]
             row["knockout_left"] = effect_left(p, row["value"], out["value"])
+            row["knockout_left_low"], row["knockout_left_high"] = _left_interval(p, groups, wanted)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -245,25 +246,76 @@ def effect_left(p: Pattern, effect: float, knocked_out: float) -> float:
     return float(knocked_out / effect)
 
 
+def _left_interval(p: Pattern, groups, wanted) -> tuple[float, float]:
+    """95% interval of the effect left (:func:`effect_left`), from the paired replications.
+
+    The knocked-out variants share the full ones' seeds, so each replication gives a full and
+    a knocked-out effect; the interval is Fieller's for the ratio of their means. NaN for range
+    patterns.
+    """
+    if p.kind == "range":
+        return float("nan"), float("nan")
+    full = _series(p, groups, wanted, None)
+    out = _series(p, groups, wanted, p.mechanism)
+    paired = pd.concat([out.rename("k"), full.rename("d")], axis=1, join="inner").dropna()
+    return ratio_ci(paired.k.to_numpy(), paired.d.to_numpy())
+
+
+def ratio_ci(k: np.ndarray, d: np.ndarray, level: float = 0.95) -> tuple[float, float]:
+    """Fieller's interval for ``mean(k) / mean(d)`` from paired values ``(k_i, d_i)``.
+
+    The set of ratios R for which ``mean(k - R d)`` is not significantly different from zero
+    (a t-test on the paired differences): the roots of a quadratic in R. It is bounded only
+    when ``mean(d)`` itself differs significantly from zero; otherwise the ratio could be
+    anything, and the interval is (-inf, inf). Unlike a knocked-out effect's own interval,
+    it narrows around the true share as replications are added, so it does not reward low
+    power.
+    """
+    k, d = np.asarray(k, dtype=float), np.asarray(d, dtype=float)
+    n = k.size
+    if n < 2 or d.size != n:
+        return float("nan"), float("nan")
+    t2 = stats.t.ppf(0.5 + level / 2, n - 1) ** 2
+    cov = np.cov(k, d, ddof=1) / n  # variances and covariance of the two means
+    mk, md = k.mean(), d.mean()
+    a = md**2 - t2 * cov[1, 1]
+    b = mk * md - t2 * cov[0, 1]
+    c = mk**2 - t2 * cov[0, 0]
+    if a <= 0:
+        return float("-inf"), float("inf")
+    root = np.sqrt(max(b**2 - a * c, 0.0))
+    return float((b - root) / a), float((b + root) / a)
+
+
 def knockout_words(r: Any) -> str:
     """What the knock-out did, in words: "fails" or "still holds", with the effect left."""
     words = "fails" if r.knockout_fails else "still holds"
     left = getattr(r, "knockout_left", float("nan"))
     if np.isfinite(left):
-        words += f" ({left:.0%} of the effect left)"
+        low = getattr(r, "knockout_left_low", float("nan"))
+        high = getattr(r, "knockout_left_high", float("nan"))
+        if np.isfinite(low) and np.isfinite(high):
+            words += f" ({left:.0%} of the effect left, 95% CI {low:.0%} to {high:.0%})"
+        elif np.isnan(low):
+            words += f" ({left:.0%} of the effect left)"
+        else:
+            words += f" ({left:.0%} of the effect left, CI unbounded)"
     return words
 
 
 def _values(p: Pattern, groups, wanted, knockout: str | None) -> np.ndarray:
     """The per-replication values the pattern's criterion is applied to."""
-    first, *rest = [groups[wanted.index(v)] for v in p.variants(knockout)]
+    return _series(p, groups, wanted, knockout).to_numpy()
+
+
+def _series(p: Pattern, groups, wanted, knockout: str | None) -> pd.Series:
+    """The per-replication values the pattern's criterion is applied to, by replication."""
+    first, *rest = [groups[wanted.index(v)].set_index("replication") for v in p.variants(knockout)]
     if p.kind == "range":
-        return first[p.outcome].to_numpy()
+        return first[p.outcome]
     if p.kind == "ordering":
-        return (first[p.first] - first[p.second]).to_numpy()
-    a = first.set_index("replication")[p.outcome]
-    b = rest[0].set_index("replication")[p.outcome]
-    return (b - a).dropna().to_numpy()
+        return first[p.first] - first[p.second]
+    return (rest[0][p.outcome] - first[p.outcome]).dropna()
 
 
 def _score(p: Pattern, groups, wanted, knockout: str | None) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from experiments import calibration, validation
 from experiments.config import load_scenario
@@ -300,8 +301,10 @@ def test_the_report_says_how_much_of_an_effect_survives_a_knock_out():
     assert not table.knockout_fails.item()
     assert table.knockout_left.item() == pytest.approx(0.2, abs=0.01)
     row = next(table.itertuples())
-    assert validation.knockout_words(row) == "still holds (20% of the effect left)"
-    assert "**still holds (20% of the effect left)**" in validation.to_markdown(table)
+    # every replication gives the same effects here, so the interval of the share is a point
+    words = "still holds (20% of the effect left, 95% CI 20% to 20%)"
+    assert validation.knockout_words(row) == words
+    assert f"**{words}**" in validation.to_markdown(table)
     # a range pattern has no effect to share out
     ranged = _hv_range("r", "range", "s")
     assert np.isnan(validation.effect_left(ranged, 0.3, 0.1))
@@ -376,3 +379,45 @@ def test_two_pattern_files_validated_into_one_store_score_their_own_variants(tmp
         values.append(pd.read_parquet(tmp_path / "v" / "validation.parquet").value.item())
     assert values[1] == pytest.approx(-values[0])
     assert values[0] != 0
+
+
+def test_the_share_left_has_fiellers_interval():
+    """Known answers for the interval of mean(k) / mean(d) from paired replications."""
+    rng = np.random.default_rng(7)
+    d = rng.normal(1.0, 0.3, 12)
+    # k proportional to d: every ratio but the true one is rejected, the interval is a point
+    assert validation.ratio_ci(0.25 * d, d) == pytest.approx((0.25, 0.25))
+    # noisy pairs: the interval is the set of R whose paired t-test on k - R d accepts zero
+    k = 0.4 * d + rng.normal(0.0, 0.2, 12)
+    low, high = validation.ratio_ci(k, d)
+    t975 = stats.t.ppf(0.975, 11)
+
+    def accepted(r):
+        diff = k - r * d
+        return abs(diff.mean()) <= t975 * diff.std(ddof=1) / np.sqrt(diff.size)
+
+    grid = np.linspace(-1, 2, 30001)
+    inside = grid[[accepted(r) for r in grid]]
+    assert low == pytest.approx(inside.min(), abs=2e-4)
+    assert high == pytest.approx(inside.max(), abs=2e-4)
+    assert low < k.mean() / d.mean() < high
+    # a full effect indistinguishable from zero leaves the share unbounded
+    assert validation.ratio_ci(k, rng.normal(0.0, 1.0, 12)) == (-np.inf, np.inf)
+
+
+def test_the_share_left_interval_covers_the_true_share_and_narrows_with_replications():
+    """About 95% coverage, and eight times the replications give an interval under half as wide."""
+    rng = np.random.default_rng(11)
+    true, hits, widths = 0.5, 0, {5: [], 40: []}
+    for _ in range(1000):
+        d = rng.normal(1.0, 0.4, 10)
+        k = true * d + rng.normal(0.0, 0.2, 10)
+        low, high = validation.ratio_ci(k, d)
+        hits += low <= true <= high
+    for n in widths:
+        for _ in range(200):
+            d = rng.normal(1.0, 0.4, n)
+            low, high = validation.ratio_ci(true * d + rng.normal(0.0, 0.2, n), d)
+            widths[n].append(high - low)
+    assert 0.93 <= hits / 1000 <= 0.97
+    assert np.median(widths[40]) < np.median(widths[5]) / 2
