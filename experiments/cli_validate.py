@@ -55,10 +55,11 @@ def validate(
 
     Verification patterns (inputs and encoded rules) are shown apart and not counted.
     Corroboration patterns count as evidence only when they pass, do not drift and - with
-    --knockouts - fail without the mechanism they name. Prints each headline outcome's drift a
-    year over the reported weeks. Exits with status 1 when a pattern fails or drifts, or a
-    knocked-out corroboration pattern still holds. Writes validation.md, .html and .parquet
-    (and drift.parquet) to --out.
+    --knockouts - fail without the mechanism they name: the mechanism carries most of the
+    effect (the 95% interval of the share left lies below one half). Prints each headline
+    outcome's drift a year over the reported weeks. Exits with status 1 when a pattern fails or
+    drifts, or a knocked-out corroboration pattern does not fail. Writes validation.md, .html
+    and .parquet (and drift.parquet) to --out.
     """
     from experiments import validation
     from experiments.cli_experiments import run_pending
@@ -105,7 +106,7 @@ def _problems(table: pd.DataFrame) -> list[str]:
     if "knockout_fails" in table:
         survive = table[(table.role == "corroboration") & (table.knockout_fails == False)]  # noqa: E712
         if len(survive):
-            out.append(f"still holding without their mechanism: {', '.join(survive.id)}")
+            out.append(f"not carried by their mechanism: {', '.join(survive.id)}")
     return out
 
 

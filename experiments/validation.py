@@ -7,7 +7,9 @@ Each pattern has a role fixed in advance (Grimm2005):
 - *corroboration* patterns are held back and emergent, and name the mechanism that should
   produce them. With knock-outs, each is run again with that mechanism switched off (the
   ``knockout`` parameter) and must then fail: a pattern that survives the loss of its mechanism
-  is not evidence for it.
+  is not evidence for it. A knocked-out direction or ordering pattern *fails* when its
+  mechanism carries most of the effect: the upper end of the 95% interval of the share of the
+  effect left is below :data:`CARRIES_BELOW` (a range pattern fails when it leaves its range).
 
 A run's value for an outcome is its tail mean over the reported weeks (after the burn-in); a
 pattern's value is the mean over replications with a 95% t-interval. Variants of a scenario
@@ -52,6 +54,15 @@ DRIFT_FLOOR = {
     "money": 1000.0,
     "cumulative": 1.0,
 }
+
+
+#: A knocked-out direction or ordering pattern fails when the upper end of the 95% interval of
+#: the share of its effect left (:func:`ratio_ci`) is below this: the named mechanism carries
+#: most of the effect. Declared on 2026-12-02, before its first run (docs/TRACE.md §8), in place
+#: of "the knocked-out effect's interval includes zero", which rewarded low power: a mechanism
+#: carrying 85% of an effect passed it at ten replications and failed it at twenty. This rule's
+#: interval narrows around the true share as replications are added.
+CARRIES_BELOW = 0.5
 
 
 def relative_drift(name: str, slope: float, mean: float) -> float:
@@ -210,7 +221,9 @@ def evaluate(
     Returns:
         One row per pattern: id, role, kind, mechanism, description, target, value, ci_low,
         ci_high, drift (relative, a year), drifting, met, passed, and with knock-outs
-        knockout_value, knockout_met, knockout_fails and knockout_left (:func:`effect_left`).
+        knockout_value, knockout_met, knockout_left (:func:`effect_left`) with its interval
+        knockout_left_low and knockout_left_high, knockout_fails (:func:`knockout_fails`) and
+        knockout_gone (the rule before 2026-12-02: the knocked-out criterion is not met).
         ``passed`` means met and not drifting.
     """
     wanted = variants(patterns, knockouts)
@@ -225,11 +238,30 @@ def evaluate(
         if knockouts and p.role == "corroboration":
             out = _score(p, groups, wanted, p.mechanism)
             row.update(knockout_value=out["value"], knockout_met=out["met"])
-            row["knockout_fails"] = not out["met"]
+            row["knockout_gone"] = not out["met"]
             row["knockout_left"] = effect_left(p, row["value"], out["value"])
             row["knockout_left_low"], row["knockout_left_high"] = _left_interval(p, groups, wanted)
+            row["knockout_fails"] = knockout_fails(p, out["met"], row["knockout_left_high"])
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def knockout_fails(p: Pattern, knocked_out_met: bool, left_high: float) -> bool:
+    """Whether a pattern fails with its mechanism knocked out (see :data:`CARRIES_BELOW`).
+
+    Args:
+        p: the pattern.
+        knocked_out_met: whether the pattern's criterion still holds knocked out.
+        left_high: upper end of the 95% interval of the share of the effect left (NaN for a
+            range pattern; infinite when the full effect is not significant).
+
+    Returns:
+        For a range pattern: it leaves its range. Otherwise: even the upper end of the share
+        left is below :data:`CARRIES_BELOW`, so the mechanism carries most of the effect.
+    """
+    if p.kind == "range":
+        return not knocked_out_met
+    return bool(np.isfinite(left_high) and left_high < CARRIES_BELOW)
 
 
 def effect_left(p: Pattern, effect: float, knocked_out: float) -> float:
@@ -288,8 +320,15 @@ def ratio_ci(k: np.ndarray, d: np.ndarray, level: float = 0.95) -> tuple[float, 
 
 
 def knockout_words(r: Any) -> str:
-    """What the knock-out did, in words: "fails" or "still holds", with the effect left."""
+    """What the knock-out did, in words, with the share of the effect left.
+
+    "fails" (the mechanism carries most of the effect, :func:`knockout_fails`), "still holds"
+    (the knocked-out pattern meets its criterion) or "inconclusive" (it does not, but the share
+    left may be half the effect or more: too few replications to say the mechanism carries it).
+    """
     words = "fails" if r.knockout_fails else "still holds"
+    if not r.knockout_fails and not getattr(r, "knockout_met", True):
+        words = "inconclusive"
     left = getattr(r, "knockout_left", float("nan"))
     if np.isfinite(left):
         low = getattr(r, "knockout_left_low", float("nan"))

@@ -298,16 +298,42 @@ def test_the_report_says_how_much_of_an_effect_survives_a_knock_out():
     # full effect +1.0 a family-year; knocked out +0.2 (a second route): 20% is left
     runs = _runs(design, {"incidents_per_family_year": {0: 1, 1: 1, 2: 2, 3: 0.5, 4: 0.7}})
     table = validation.evaluate([pattern], runs, design, knockouts=True)
-    assert not table.knockout_fails.item()
     assert table.knockout_left.item() == pytest.approx(0.2, abs=0.01)
+    # the knocked-out effect is still there, but the mechanism carries 80% of it: it fails
+    assert table.knockout_fails.item() and not table.knockout_gone.item()
     row = next(table.itertuples())
     # every replication gives the same effects here, so the interval of the share is a point
-    words = "still holds (20% of the effect left, 95% CI 20% to 20%)"
+    words = "fails (20% of the effect left, 95% CI 20% to 20%)"
     assert validation.knockout_words(row) == words
-    assert f"**{words}**" in validation.to_markdown(table)
+    assert words.replace("fails", "fails (as it should)") in validation.to_markdown(table)
     # a range pattern has no effect to share out
     ranged = _hv_range("r", "range", "s")
     assert np.isnan(validation.effect_left(ranged, 0.3, 0.1))
+
+
+def test_a_knock_out_fails_by_the_share_it_leaves_not_by_low_power():
+    fte = "social_fte_per_100_families"
+    pattern = _direction("incidents_per_family_year", {fte: 8.0}, {fte: 5.0}, "imbalance")
+    design = validation.plan(load_scenario("baseline"), [pattern], 5, 10, 1, knockouts=True)
+    runs = _runs(design, {"incidents_per_family_year": {0: 1, 1: 1, 2: 2, 3: 1, 4: 1.9}})
+    # knocked out, 90% of the effect is left, but so noisily that its interval includes zero:
+    # the rule before 2026-12-02 called that a failing knock-out
+    knocked = runs.run_id.isin(design[design.sample_row == 4].run_id)
+    noise = np.random.default_rng(3).normal(0, 2.0, knocked.sum())
+    runs.loc[knocked, "incidents_per_family_year"] += noise - noise.mean()
+    row = next(validation.evaluate([pattern], runs, design, knockouts=True).itertuples())
+    assert row.knockout_gone and row.knockout_left == pytest.approx(0.9, abs=0.01)
+    assert row.knockout_left_high > validation.CARRIES_BELOW and not row.knockout_fails
+    assert validation.knockout_words(row).startswith("inconclusive (90% of the effect left")
+    # the same share, measured precisely, still does not make the mechanism carry the pattern
+    precise = _runs(design, {"incidents_per_family_year": {0: 1, 1: 1, 2: 2, 3: 1, 4: 1.9}})
+    row = next(validation.evaluate([pattern], precise, design, knockouts=True).itertuples())
+    assert not row.knockout_gone and not row.knockout_fails
+    assert validation.knockout_words(row).startswith("still holds (90%")
+    # a range pattern fails when it leaves its range, as before
+    ranged = _hv_range("r", "range", "s")
+    assert validation.knockout_fails(ranged, False, float("nan"))
+    assert not validation.knockout_fails(ranged, True, float("nan"))
 
 
 def test_a_pattern_measured_on_a_drifting_series_fails():
