@@ -263,11 +263,19 @@ def named_constants(module_name: str) -> list[tuple[str, object, str]]:
             continue
         line = lines[node.lineno - 1]
         reason = line.split("#", 1)[1].strip() if "#" in line else ""
-        above = lines[node.lineno - 2].strip() if node.lineno > 1 else ""
-        if not reason and above.startswith("#:"):
-            reason = above[2:].strip()
+        if not reason:
+            reason = _comment_above(lines, node.lineno - 1)
         out.append((target.id, getattr(module, target.id), reason))
     return out
+
+
+def _comment_above(lines: list[str], index: int) -> str:
+    """The ``#:`` comment block right above line ``index`` (0-based), joined into one text."""
+    block = []
+    while index > 0 and lines[index - 1].strip().startswith("#:"):
+        index -= 1
+        block.insert(0, lines[index].strip()[2:].strip())
+    return " ".join(block)
 
 
 def constants_appendix() -> str:

@@ -57,11 +57,10 @@ DRIFT_FLOOR = {
 
 
 #: A knocked-out direction or ordering pattern fails when the upper end of the 95% interval of
-#: the share of its effect left (:func:`ratio_ci`) is below this: the named mechanism carries
-#: most of the effect. Declared on 2026-12-02, before its first run (docs/TRACE.md §8), in place
+#: the share of its effect left (Fieller's, ratio_ci) is below this: the named mechanism
+#: carries most of the effect. Declared on 2026-12-02 before its first run (TRACE §8), in place
 #: of "the knocked-out effect's interval includes zero", which rewarded low power: a mechanism
-#: carrying 85% of an effect passed it at ten replications and failed it at twenty. This rule's
-#: interval narrows around the true share as replications are added.
+#: carrying 85% of an effect passed that at ten replications and not at twenty.
 CARRIES_BELOW = 0.5
 
 

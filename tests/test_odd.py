@@ -120,3 +120,10 @@ def test_the_odd_cites_no_retired_sources_or_machine_paths(text, forbidden):
 def test_regenerating_changes_nothing(text):
     assert docs.regenerate(text) == text
     assert docs.stale(text) == []
+
+
+def test_a_constant_s_reason_is_its_whole_comment_block():
+    reasons = {name: why for name, _, why in docs.named_constants("experiments.validation")}
+    # a reason written over several "#:" lines is read whole, not only its last line
+    assert reasons["CARRIES_BELOW"].startswith("A knocked-out direction or ordering pattern")
+    assert reasons["CARRIES_BELOW"].endswith("and not at twenty.")
