@@ -19,7 +19,8 @@ from dashboard.state import ScenarioState, default_state
 from experiments import score
 from experiments.kwadrant import paired_gaps
 from experiments.score import FIT_CRITERIA
-from experiments.summary import numeric_outcome_columns, tail_mean, tail_means
+from experiments.summary import drift_a_year, numeric_outcome_columns, tail_mean, tail_means
+from experiments.validation import drift_over_runs
 from sim.params import TYPES
 from sim.typology import LEVELS
 
@@ -97,16 +98,32 @@ def spread_tasks(state: ScenarioState) -> list[Task]:
 
 
 def seed_spread(tables: Sequence[pd.DataFrame], names: Sequence[str]) -> pd.DataFrame:
-    """Per outcome: the first run's tail mean and the lowest and highest over all runs.
+    """Per outcome: the first run's tail mean, the lowest and highest, and the drift a year.
 
     The runs differ only in their seed, so the range is what chance alone does to a figure
-    (the tail mean over the reported weeks, as everywhere else).
+    (the tail mean over the reported weeks, as everywhere else). The drift is the runs' mean
+    slope a year over the reported weeks as a share of the mean, with its 95% interval
+    (:func:`experiments.validation.drift_over_runs`): ``moving`` marks an outcome these runs
+    clearly have not settled on, so its figure is a snapshot of a moving series.
     """
     rows = []
     for name in names:
         values = [tail_mean(table, name) for table in tables]
-        rows.append({"outcome": name, "run": values[0], "low": min(values), "high": max(values)})
-    return pd.DataFrame(rows, columns=["outcome", "run", "low", "high"])
+        drift = drift_over_runs(name, [drift_a_year(t, name) for t in tables], values)
+        rows.append(
+            {
+                "outcome": name,
+                "run": values[0],
+                "low": min(values),
+                "high": max(values),
+                "drift": drift["drift_share"],
+                "drift_low": drift["share_low"],
+                "drift_high": drift["share_high"],
+                "moving": drift["moving"],
+            }
+        )
+    columns = ["outcome", "run", "low", "high", "drift", "drift_low", "drift_high", "moving"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def coat_tasks(mix: str, reps: int, weeks: int, seed: int = 1) -> list[Task]:

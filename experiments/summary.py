@@ -15,6 +15,8 @@ import pandas as pd
 
 #: A run's value for an outcome is its mean over the last this-many reported weeks.
 TAIL_WEEKS = 52
+#: Weeks in a year: drift is reported a year.
+WEEKS_A_YEAR = 52
 #: Columns of a weekly table that are not outcomes.
 NOT_OUTCOMES = frozenset({"run_id", "seed", "week"})
 
@@ -44,6 +46,23 @@ def tail_mean(weekly: pd.DataFrame, outcome: str, weeks: int = TAIL_WEEKS) -> fl
     if outcome not in weekly.columns or weekly.empty:
         return float("nan")
     return float(tail_means(weekly, [outcome], weeks).iloc[0])
+
+
+def drift_a_year(weekly: pd.DataFrame, outcome: str) -> float:
+    """One run's least-squares slope of ``outcome`` over its reported weeks, a year.
+
+    The same slope as :func:`experiments.validation.run_drift` computes in the store (DuckDB's
+    ``regr_slope``), for one weekly table in memory. NaN with fewer than two weeks.
+    """
+    if outcome not in weekly.columns:
+        return float("nan")
+    rows = weekly[["week", outcome]].dropna()
+    if len(rows) < 2:
+        return float("nan")
+    week = rows["week"].to_numpy(dtype=float)
+    value = rows[outcome].to_numpy(dtype=float)
+    dw = week - week.mean()
+    return float((dw * (value - value.mean())).sum() / (dw * dw).sum() * WEEKS_A_YEAR)
 
 
 def tail_means_by_run(

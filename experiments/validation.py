@@ -33,6 +33,7 @@ from scipy import stats
 
 from experiments.config import Scenario, config_dir
 from experiments.design import build_design
+from experiments.summary import WEEKS_A_YEAR
 from sim.coefficients import SWITCHES
 from sim.errors import ConfigError
 from sim.measures import HEADLINE, OUTCOMES
@@ -397,7 +398,7 @@ def _drift_of(p: Pattern, drifts, groups, wanted) -> float:
 
 def run_drift(store, outcomes: Sequence[str]) -> pd.DataFrame:
     """Per run, each outcome's least-squares slope a year over its reported weeks."""
-    cols = ", ".join(f'regr_slope("{o}", week) * 52 AS "{o}"' for o in outcomes)
+    cols = ", ".join(f'regr_slope("{o}", week) * {WEEKS_A_YEAR} AS "{o}"' for o in outcomes)
     sql = (
         "WITH w AS (SELECT * FROM weekly QUALIFY row_number() OVER "
         "(PARTITION BY run_id, week ORDER BY run_id) = 1) "
@@ -410,31 +411,50 @@ def drift_table(runs: pd.DataFrame, drift: pd.DataFrame, design: pd.DataFrame) -
     """Each headline outcome's drift a year over the reported weeks of the scenario's runs.
 
     Returns:
-        outcome, mean, drift_per_year (with its 95% CI over replications), drift_share
-        (drift a year / mean) and drifting (|share| > DRIFT_LIMIT).
+        One row per outcome with the columns of :func:`drift_over_runs`.
     """
     base = design[design.sample_row == 0]
     levels = runs[runs.run_id.isin(base.run_id)]
     slopes = drift[drift.run_id.isin(base.run_id)]
-    rows = []
-    for name in HEADLINE:
-        if name not in slopes:
-            continue
-        mean = float(levels[name].mean())
-        slope, lo, hi = mean_ci(slopes[name].to_numpy())
-        share = relative_drift(name, slope, mean)
-        rows.append(
-            {
-                "outcome": name,
-                "mean": mean,
-                "drift_per_year": slope,
-                "ci_low": lo,
-                "ci_high": hi,
-                "drift_share": share,
-                "drifting": bool(abs(share) > DRIFT_LIMIT),
-            }
-        )
+    rows = [
+        {"outcome": name, **drift_over_runs(name, slopes[name], levels[name])}
+        for name in HEADLINE
+        if name in slopes
+    ]
     return pd.DataFrame(rows)
+
+
+def drift_over_runs(name: str, slopes: Sequence[float], levels: Sequence[float]) -> dict:
+    """An outcome's drift a year over the reported weeks of several runs of one setting.
+
+    Args:
+        name: the outcome.
+        slopes: each run's least-squares slope a year (:func:`run_drift`,
+            :func:`experiments.summary.drift_a_year`).
+        levels: each run's tail mean.
+
+    Returns:
+        mean (of the levels), drift_per_year with its 95% interval over the runs (ci_low,
+        ci_high), drift_share with share_low and share_high (the same as a share of the mean,
+        :func:`relative_drift`), drifting (the validation's rule: abs(drift_share) above
+        :data:`DRIFT_LIMIT`) and moving (drifting, and the interval excludes zero: these runs
+        clearly still move, whatever the noise of a few seeds).
+    """
+    mean = float(np.nanmean(np.asarray(levels, dtype=float)))
+    slope, lo, hi = mean_ci(np.asarray(slopes, dtype=float))
+    share, low, high = (relative_drift(name, x, mean) for x in (slope, lo, hi))
+    drifting = bool(abs(share) > DRIFT_LIMIT)
+    return {
+        "mean": mean,
+        "drift_per_year": slope,
+        "ci_low": lo,
+        "ci_high": hi,
+        "drift_share": share,
+        "share_low": low,
+        "share_high": high,
+        "drifting": drifting,
+        "moving": drifting and bool(lo > 0 or hi < 0),
+    }
 
 
 def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:

@@ -58,6 +58,7 @@ from dashboard.state import (
     validate_state,
 )
 from experiments.summary import tail_mean
+from experiments.validation import DRIFT_LIMIT
 from sim.errors import ConfigError
 from sim.params import PARAMETERS
 from sim.typology import LEVELS
@@ -521,32 +522,73 @@ def _spread_box(lang: str) -> html.Div:
 
 
 def spread_view(ctx, state: ScenarioState, keys: list[str], lang: str) -> html.Div:
-    """The summary's outcomes over :data:`SPREAD_SEEDS` seeds: this run, lowest, highest."""
+    """The summary's outcomes over :data:`SPREAD_SEEDS` seeds, and whether they have settled.
+
+    Per outcome: this run, the lowest and highest, and the change a year over the weeks shown.
+    """
     tables = [ctx.runner.get(k) for k in keys]
     if any(table is None for table in tables):
         return dbc.Alert(t("common.expired", lang), color="warning")
     spread = seed_spread(tables, present(SUMMARY, tables[0]))
     last = state.seed + SPREAD_SEEDS - 1
-    shown = pd.DataFrame(
-        {
-            t("scenario.spread_outcome", lang): [label(n, lang) for n in spread.outcome],
-            t("scenario.spread_this", lang, seed=state.seed): [
-                fmt(n, v, lang) for n, v in zip(spread.outcome, spread.run, strict=True)
-            ],
-            t("scenario.spread_range", lang, first=state.seed, last=last): [
-                f"{fmt(r.outcome, r.low, lang)} – {fmt(r.outcome, r.high, lang)}"
-                for r in spread.itertuples()
-            ],
-        }
-    )
+    head = [
+        t("scenario.spread_outcome", lang),
+        t("scenario.spread_this", lang, seed=state.seed),
+        t("scenario.spread_range", lang, first=state.seed, last=last),
+        t("scenario.spread_drift", lang),
+    ]
+    rows = [
+        html.Tr(
+            [
+                html.Td(label(r.outcome, lang)),
+                html.Td(fmt(r.outcome, r.run, lang)),
+                html.Td(f"{fmt(r.outcome, r.low, lang)} – {fmt(r.outcome, r.high, lang)}"),
+                html.Td(_drift_cell(r, lang)),
+            ]
+        )
+        for r in spread.itertuples()
+    ]
+    moving = [label(r.outcome, lang) for r in spread.itertuples() if r.moving]
     return html.Div(
         [
-            dbc.Table.from_dataframe(
-                shown, size="sm", class_name="small mb-1", id=f"{P}-spread-table"
+            dbc.Table(
+                [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
+                size="sm",
+                class_name="small mb-1",
+                id=f"{P}-spread-table",
             ),
+            dbc.Alert(
+                t("scenario.spread_moving", lang, items=", ".join(moving)),
+                color="warning",
+                class_name="small py-2",
+                id=f"{P}-spread-moving",
+            )
+            if moving
+            else None,
             html.P(t("scenario.spread_note", lang), className="small text-body-secondary"),
+            html.P(
+                t("scenario.spread_drift_note", lang, limit=round(DRIFT_LIMIT * 100)),
+                className="small text-body-secondary",
+            ),
         ]
     )
+
+
+def _drift_cell(r, lang: str) -> list:
+    """``+6,9%`` a year over ``+0,4 – +13,4%``; a warning sign where the runs still move."""
+
+    def pct(x: float) -> str:
+        return number(x * 100, lang, 1, signed=True)
+
+    shown = f"{pct(r.drift)}%"
+    return [
+        html.Span(
+            "⚠ " + shown if r.moving else shown,
+            className="fw-semibold text-nowrap" if r.moving else "text-nowrap",
+        ),
+        html.Br(),
+        html.Span(f"{pct(r.drift_low)} – {pct(r.drift_high)}%", className="text-body-secondary"),
+    ]
 
 
 def _numbers(table: pd.DataFrame, panel, lang: str) -> pd.DataFrame:

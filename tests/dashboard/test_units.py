@@ -127,11 +127,34 @@ def test_bands_and_paired_differences():
     assert diff["hi"].iloc[0] - diff["lo"].iloc[0] == pytest.approx(0, abs=1e-12)
 
 
+def test_the_spread_marks_what_the_runs_clearly_still_move_on():
+    week = np.arange(1, 105)
+    rng = np.random.default_rng(1)
+
+    def run(slope_a_year: float) -> pd.DataFrame:
+        trust = 0.4 + slope_a_year * week / 52 + rng.normal(0, 0.01, week.size)
+        return pd.DataFrame({"week": week, "trust_mean": trust})
+
+    # trust rising by 0.04 a year, about a tenth of its mean: these runs still move
+    rising = seed_spread([run(0.04) for _ in range(5)], ["trust_mean"]).iloc[0]
+    level = np.mean([0.4 + 0.04 * w / 52 for w in week[-52:]])
+    assert rising.drift == pytest.approx(0.04 / level, rel=0.1)
+    assert rising.drift_low < rising.drift < rising.drift_high and rising.moving
+    # a slope within the steady-state limit is not flagged, however precise
+    slow = seed_spread([run(0.004) for _ in range(5)], ["trust_mean"]).iloc[0]
+    assert abs(slow.drift) < 0.05 and not slow.moving
+    # nor are seeds that swing both ways, even when their mean slope is large
+    swings = seed_spread([run(x) for x in (0.3, -0.15, 0.15, -0.1, 0.1)], ["trust_mean"])
+    assert swings.drift.item() > 0.05 and not swings.moving.item()
+
+
 def test_the_spread_over_seeds_is_the_range_of_the_runs_tail_means():
     tables = [fake_table(level=x) for x in (0.3, 0.1, 0.5)]
     spread = seed_spread(tables, ["trust_mean"]).set_index("outcome").loc["trust_mean"]
     # the first run is the one shown; low and high are over all of them
     assert (spread.run, spread.low, spread.high) == pytest.approx((0.3, 0.1, 0.5))
+    # flat series do not move
+    assert spread.drift == pytest.approx(0) and not spread.moving
     state = default_state("baseline")
     tasks = spread_tasks(state)
     assert [task.seed for task in tasks] == [state.seed + r for r in range(5)]

@@ -447,3 +447,14 @@ def test_the_share_left_interval_covers_the_true_share_and_narrows_with_replicat
             widths[n].append(high - low)
     assert 0.93 <= hits / 1000 <= 0.97
     assert np.median(widths[40]) < np.median(widths[5]) / 2
+
+
+def test_one_run_s_drift_is_the_store_s_least_squares_slope_a_year(tmp_path):
+    from experiments.summary import drift_a_year
+
+    week = np.arange(1, 53)
+    weekly = pd.DataFrame({"week": week, "hv_prevalence": 0.2 + 0.001 * week + 0.01 * np.sin(week)})
+    slope = np.polyfit(week, weekly.hv_prevalence, 1)[0] * 52
+    assert drift_a_year(weekly, "hv_prevalence") == pytest.approx(slope)
+    assert np.isnan(drift_a_year(weekly.head(1), "hv_prevalence"))
+    assert np.isnan(drift_a_year(weekly, "no_such_outcome"))
