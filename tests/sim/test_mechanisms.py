@@ -50,9 +50,9 @@ DIRECTIONS = [
 NOT_SHOWN = {
     "procesregie": "+0.002 (95% CI -0.009 to +0.012): within noise",
     "practice caseloads stagnate": "+0.073 (-0.028 to +0.173): within noise at six seeds in "
-    "this region (the baseline region shows it with ten replications, TRACE §8)",
+    "this region (the baseline region shows it with thirty: test_practice_caseloads.py)",
     "practice caseloads wait for specialist care": "+4.0 weeks (-0.4 to +8.4): within noise "
-    "at six seeds",
+    "at six seeds (thirty show it: tests/experiments/test_practice_caseloads.py)",
     "professional vasthoudend->innoverend: turnover_rate": "+0.053 (-0.037 to +0.143): "
     "no effect of the professional type on its own",
     "region innoverend->vasthoudend: escalation_wait_regio": "+3.7 weeks (-10.6 to +18.0): "
