@@ -1,7 +1,13 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
 import pytest
 
 from experiments.config import load_scenario
 from experiments.kwadrant import kwadrant_design
+from experiments.store import Store
 
 SMALL = {"families_per_region": 200, "municipalities_per_region": 3}
 
@@ -15,3 +21,17 @@ def small_scenario():
 def kw_design(small_scenario):
     """81 cells x 2 reps of a small scenario, 8 weeks."""
     return kwadrant_design([small_scenario], reps=2, weeks=8, root_seed=11)
+
+
+def sweep_grid(out: Path, params: list[str], reps: int, weeks: int = 104) -> pd.DataFrame:
+    """``mpgsim sweep grid --param P ... --reps R --weeks W --workers 2`` as a user runs it.
+
+    Returns the per-run summaries (tail means) of the results store it wrote to ``out``.
+    """
+    cmd = [sys.executable, "-c", "from dashboard.cli import main; main()", "sweep", "grid"]
+    for p in params:
+        cmd += ["--param", p]
+    cmd += ["--reps", str(reps), "--weeks", str(weeks), "--workers", "2", "--out", str(out)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stderr
+    return Store(out).runs()

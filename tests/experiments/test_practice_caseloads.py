@@ -6,13 +6,10 @@ because the spread between seeds is large on the baseline (six do not show the e
 small region: ``tests/sim/test_mechanisms.py``). Each run's value is its tail mean; seeds pair.
 """
 
-import subprocess
-import sys
-
 import pytest
 
-from experiments.store import Store
 from experiments.validation import mean_ci
+from tests.experiments.conftest import sweep_grid
 
 REPS = 30
 
@@ -20,12 +17,7 @@ REPS = 30
 @pytest.fixture(scope="module")
 def pairs(tmp_path_factory):
     out = tmp_path_factory.mktemp("caseload") / "sweep"
-    cmd = [sys.executable, "-c", "from dashboard.cli import main; main()", "sweep", "grid"]
-    cmd += ["--param", "caseload_norm=9,17", "--reps", str(REPS), "--weeks", "104"]
-    cmd += ["--workers", "2", "--out", str(out)]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
-    assert done.returncode == 0, done.stderr
-    runs = Store(out).runs()
+    runs = sweep_grid(out, ["caseload_norm=9,17"], REPS)
     return (
         runs[runs.caseload_norm == 9].set_index("seed"),
         runs[runs.caseload_norm == 17].set_index("seed"),
