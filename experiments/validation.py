@@ -232,7 +232,9 @@ def evaluate(
     rows = []
     for p in patterns:
         row = _score(p, groups, wanted, None)
-        row["drift"] = _drift_of(p, drifts, groups, wanted) if drifts is not None else np.nan
+        row["drift"], row["drift_series"] = (
+            _drift_of(p, drifts, groups, wanted) if drifts is not None else (np.nan, "")
+        )
         row["drifting"] = bool(abs(row["drift"]) > DRIFT_LIMIT) if drifts is not None else False
         row["passed"] = row["met"] and not row["drifting"]
         if knockouts and p.role == "corroboration":
@@ -384,16 +386,32 @@ def _score(p: Pattern, groups, wanted, knockout: str | None) -> dict[str, Any]:
     }
 
 
-def _drift_of(p: Pattern, drifts, groups, wanted) -> float:
-    """Largest relative drift a year of the series the pattern reads (mean over replications)."""
-    worst = 0.0
+def _drift_of(p: Pattern, drifts, groups, wanted) -> tuple[float, str]:
+    """Largest relative drift a year of the series the pattern reads (mean over replications).
+
+    Returns the drift and the series it is in, in words ("stagnation_offer at
+    pooled_funding=0.0"; the outcome alone in the scenario itself).
+    """
+    worst, where = 0.0, ""
     for v in p.variants():
         i = wanted.index(v)
         for name in p.outcomes:
             slope = float(drifts[i][name].mean())
             rel = relative_drift(name, slope, float(groups[i][name].mean()))
-            worst = rel if abs(rel) > abs(worst) else worst
-    return worst
+            if abs(rel) > abs(worst) or not where:
+                worst, where = rel, _series_name(name, v)
+    return worst, where
+
+
+def _series_name(outcome: str, variant: Mapping[str, Any]) -> str:
+    setting = ", ".join(f"{k}={v}" for k, v in variant.items() if k != "knockout")
+    return f"{outcome} at {setting}" if setting else outcome
+
+
+def drifting_words(r: Any) -> str:
+    """``drifting (+8.5% a year: stagnation_offer at pooled_funding=0.8)``."""
+    where = getattr(r, "drift_series", "")
+    return f"drifting ({r.drift:+.1%} a year: {where})" if where else "drifting"
 
 
 def run_drift(store, outcomes: Sequence[str]) -> pd.DataFrame:
@@ -484,7 +502,7 @@ def to_markdown(table: pd.DataFrame) -> str:
         lines += [f"**{role}**", "", head, rule]
         for r in part.itertuples():
             value = f"{fmt(r.value)} ({fmt(r.ci_low)} to {fmt(r.ci_high)})"
-            mark = "pass" if r.passed else ("**drifting**" if r.met else "**fail**")
+            mark = "pass" if r.passed else (f"**{drifting_words(r)}**" if r.met else "**fail**")
             if role == "verification":
                 mark = "holds" if r.passed else "**does not hold**"
             cells = [r.description, r.target, value, mark]
@@ -509,7 +527,7 @@ def evidence_table(table: pd.DataFrame) -> str:
     for role in ("corroboration", "calibration", "verification"):
         for r in table[table.role == role].itertuples():
             value = f"{fmt(r.value)} ({fmt(r.ci_low)} to {fmt(r.ci_high)})"
-            result = "pass" if r.passed else ("drifting" if r.met else "**fail**")
+            result = "pass" if r.passed else (drifting_words(r) if r.met else "**fail**")
             if role == "verification":
                 result = "holds" if r.passed else "**does not hold**"
             if role == "corroboration" and "knockout_fails" in table:

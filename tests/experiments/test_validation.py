@@ -345,6 +345,11 @@ def test_a_pattern_measured_on_a_drifting_series_fails():
     assert validation.evaluate([pattern], runs, design, steady).passed.item()
     table = validation.evaluate([pattern], runs, design, moving)
     assert table.met.item() and table.drifting.item() and not table.passed.item()
+    # the report names the series that drifts
+    assert table.drift_series.item() == "hv_prevalence"
+    words = validation.drifting_words(next(table.itertuples()))
+    assert words == "drifting (+20.0% a year: hv_prevalence)"
+    assert f"**{words}**" in validation.to_markdown(table)
 
 
 def test_a_run_shared_by_two_variants_counts_once_in_each():
