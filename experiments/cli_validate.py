@@ -131,7 +131,7 @@ def _print(table, drifts, name: str, reps: int, weeks: int, burn_in: int) -> Non
             ci = f"{num(r.value)} ({num(r.ci_low)} to {num(r.ci_high)})"
             result = "[green]pass[/green]" if r.passed else "[red]FAIL[/red]"
             if r.met and r.drifting:
-                result = "[red]DRIFTING[/red]" + validation.drifting_words(r)[len("drifting") :]
+                result = "[red]DRIFTING[/red]" + validation.drift_detail(r)
             if role == "verification":
                 result = "holds" if r.passed else "[red]does not hold[/red]"
             cells = [r.id, r.target, ci, f"{r.drift:+.1%}", result]

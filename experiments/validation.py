@@ -410,8 +410,13 @@ def _series_name(outcome: str, variant: Mapping[str, Any]) -> str:
 
 def drifting_words(r: Any) -> str:
     """``drifting (+8.5% a year: stagnation_offer at pooled_funding=0.8)``."""
+    return "drifting" + drift_detail(r)
+
+
+def drift_detail(r: Any) -> str:
+    """`` (+8.5% a year: stagnation_offer at pooled_funding=0.8)``, or "" without a series."""
     where = getattr(r, "drift_series", "")
-    return f"drifting ({r.drift:+.1%} a year: {where})" if where else "drifting"
+    return f" ({r.drift:+.1%} a year: {where})" if where else ""
 
 
 def run_drift(store, outcomes: Sequence[str]) -> pd.DataFrame:

@@ -8,6 +8,7 @@ import pytest
 from experiments.config import load_scenario
 from experiments.kwadrant import kwadrant_design
 from experiments.store import Store
+from tests.sim.conftest import Effect, effect
 
 SMALL = {"families_per_region": 200, "municipalities_per_region": 3}
 
@@ -35,3 +36,10 @@ def sweep_grid(out: Path, params: list[str], reps: int, weeks: int = 104) -> pd.
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, done.stderr
     return Store(out).runs()
+
+
+def paired_by_seed(a: pd.Series, b: pd.Series, n: int) -> Effect:
+    """The paired effect b - a of two series indexed by seed (all ``n`` seeds in both)."""
+    both = pd.concat([a.rename("a"), b.rename("b")], axis=1, join="inner").dropna()
+    assert len(both) == n, f"{len(both)} paired seeds, expected {n}"
+    return effect(both.a.to_numpy(), both.b.to_numpy())

@@ -8,8 +8,7 @@ small region: ``tests/sim/test_mechanisms.py``). Each run's value is its tail me
 
 import pytest
 
-from experiments.validation import mean_ci
-from tests.experiments.conftest import sweep_grid
+from tests.experiments.conftest import paired_by_seed, sweep_grid
 
 REPS = 30
 
@@ -38,9 +37,5 @@ def pairs(tmp_path_factory):
 )
 def test_practice_caseloads_stall_cases_and_move_the_wait_down_the_chain(pairs, outcome, sign):
     workable, practice = pairs
-    diff = (practice[outcome] - workable[outcome]).dropna().to_numpy()
-    assert diff.size == REPS
-    mean, low, high = mean_ci(diff)
-    assert (low > 0) if sign > 0 else (high < 0), (
-        f"{outcome}: {mean:+.4g} ({low:+.4g} to {high:+.4g})"
-    )
+    found = paired_by_seed(workable[outcome], practice[outcome], REPS)
+    assert found.has_sign(sign), f"{outcome}: {found}"

@@ -14,8 +14,7 @@ on an outcome where higher is worse.
 
 import pytest
 
-from experiments.validation import mean_ci
-from tests.experiments.conftest import sweep_grid
+from tests.experiments.conftest import paired_by_seed, sweep_grid
 
 REPS = 30
 INN, VAST = "innoverend", "vasthoudend"
@@ -34,12 +33,6 @@ def coat_runs(tmp_path_factory):
     return sweep_grid(out, params, REPS)
 
 
-def _interval(values) -> tuple[float, float, float]:
-    values = values.dropna().to_numpy()
-    assert values.size == REPS
-    return mean_ci(values)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("outcome", "sign"), [("escalation_wait_regio", +1), ("pilots_active", -1)]
@@ -48,10 +41,8 @@ def test_a_steadfast_region_decides_slower_and_pilots_less(region_runs, outcome,
     by = {
         t: region_runs[region_runs.region_type == t].set_index("seed")[outcome] for t in (INN, VAST)
     }
-    mean, low, high = _interval(by[VAST] - by[INN])
-    assert (low > 0) if sign > 0 else (high < 0), (
-        f"{outcome}: {mean:+.4g} ({low:+.4g}, {high:+.4g})"
-    )
+    found = paired_by_seed(by[INN], by[VAST], REPS)
+    assert found.has_sign(sign), f"{outcome}: {found}"
 
 
 @pytest.mark.slow
@@ -61,7 +52,6 @@ def test_the_region_climate_clash_slows_decisions_and_lowers_fit(coat_runs, outc
         chosen = (coat_runs.region_type == region) & (coat_runs.political_climate_type == climate)
         return coat_runs[chosen].set_index("seed")[outcome]
 
-    mean, low, high = _interval((y(INN, VAST) + y(VAST, INN)) - (y(INN, INN) + y(VAST, VAST)))
-    assert (low > 0) if sign > 0 else (high < 0), (
-        f"{outcome}: {mean:+.4g} ({low:+.4g}, {high:+.4g})"
-    )
+    matched, clashing = y(INN, INN) + y(VAST, VAST), y(INN, VAST) + y(VAST, INN)
+    found = paired_by_seed(matched, clashing, REPS)
+    assert found.has_sign(sign), f"clash region-climate: {outcome} {found}"
