@@ -119,7 +119,7 @@ def seed_spread(tables: Sequence[pd.DataFrame], names: Sequence[str]) -> pd.Data
                 "drift": drift["drift_share"],
                 "drift_low": drift["share_low"],
                 "drift_high": drift["share_high"],
-                "moving": drift["moving"],
+                "moving": drift["drifting"],
             }
         )
     columns = ["outcome", "run", "low", "high", "drift", "drift_low", "drift_high", "moving"]

@@ -134,7 +134,7 @@ def _print(table, drifts, name: str, reps: int, weeks: int, burn_in: int) -> Non
                 result = "[red]DRIFTING[/red]" + validation.drift_detail(r)
             if role == "verification":
                 result = "holds" if r.passed else "[red]does not hold[/red]"
-            cells = [r.id, r.target, ci, f"{r.drift:+.1%}", result]
+            cells = [r.id, r.target, ci, validation.drift_cell(r), result]
             if knock:
                 colour = "green" if r.knockout_fails else "red"
                 ko = f"{r.mechanism} off: {num(r.knockout_value)}, "
@@ -145,12 +145,14 @@ def _print(table, drifts, name: str, reps: int, weeks: int, burn_in: int) -> Non
     grid = Table(
         title="drift a year over the reported weeks (headline outcomes)", title_justify="left"
     )
-    for col in ("outcome", "mean", "drift/yr (95% CI)", "share of mean", ""):
+    for col in ("outcome", "mean", "drift/yr (95% CI)", "share of mean (95% CI)", ""):
         grid.add_column(col)
     for r in drifts.itertuples():
         ci = f"{num(r.drift_per_year)} ({num(r.ci_low)} to {num(r.ci_high)})"
-        flag = "[red]drifting[/red]" if r.drifting else "steady"
-        grid.add_row(r.outcome, num(r.mean), ci, f"{r.drift_share:+.1%}", flag)
+        share = f"{r.drift_share:+.1%} ({r.share_low:+.1%} to {r.share_high:+.1%})"
+        flag = validation.drift_verdict(r.drift_share, r.share_low, r.share_high)
+        flag = f"[red]{flag}[/red]" if r.drifting else flag
+        grid.add_row(r.outcome, num(r.mean), ci, share, flag)
     out.print(grid)
     counts = validation.describe(table)
     out.print(", ".join(f"{role}: {c['passed']}/{c['total']} pass" for role, c in counts.items()))

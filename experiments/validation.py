@@ -14,8 +14,9 @@ Each pattern has a role fixed in advance (Grimm2005):
 A run's value for an outcome is its tail mean over the reported weeks (after the burn-in); a
 pattern's value is the mean over replications with a 95% t-interval. Variants of a scenario
 share their seeds, so their differences are paired. Every pattern is also checked for drift:
-a pattern measured on a series that still moves by more than :data:`DRIFT_LIMIT` of its mean
-a year fails, whatever its value.
+a pattern measured on a series that clearly still moves (:func:`is_drifting`: by more than
+:data:`DRIFT_LIMIT` of its mean a year, with a 95% interval over the replications that excludes
+zero) fails, whatever its value.
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ from sim.params import PARAMETERS, check_name
 
 KINDS = ("range", "direction", "ordering")
 ROLES = ("verification", "calibration", "corroboration")
-#: Largest drift a year, as a share of the mean, of a series a pattern may be measured on.
+#: Largest drift a year, as a share of the mean, of a series a pattern may be measured on. A
+#: series drifts when its mean drift over the replications is beyond this and its 95% interval
+#: excludes zero (:func:`is_drifting`, declared on 2026-12-02 before its first run).
 DRIFT_LIMIT = 0.05
 #: Drift is measured against the mean, but never against a mean below these floors (a share near
 #: zero, a wait of a few days): there a tiny wobble would read as a large relative drift.
@@ -68,6 +71,21 @@ CARRIES_BELOW = 0.5
 def relative_drift(name: str, slope: float, mean: float) -> float:
     """Drift a year as a share of the outcome's mean (see :data:`DRIFT_FLOOR`)."""
     return slope / max(abs(mean), DRIFT_FLOOR[OUTCOMES[name].kind])
+
+
+def is_drifting(share: float, low: float, high: float) -> bool:
+    """The drift rule: a series still moves (one definition for validate and the dashboard).
+
+    It drifts when its mean drift a year over the runs is beyond :data:`DRIFT_LIMIT` of its
+    mean *and* the 95% interval of that drift excludes zero. Until 2026-12-02 the point
+    estimate alone decided; but a single run's slope swings by about a fifth of the mean a
+    year, so at ten replications the interval is some ±10-30% wide and the point estimate
+    called a steady series drifting about as often as not (more so when the worst of a
+    pattern's several series is taken). The interval makes "drifting" a finding rather than a
+    draw; a drift the runs cannot resolve is shown with its interval (:func:`drift_detail`).
+    With fewer than two runs there is no interval, and nothing is called drifting.
+    """
+    return bool(abs(share) > DRIFT_LIMIT and (low > 0 or high < 0))
 
 
 @dataclass(frozen=True)
@@ -220,7 +238,10 @@ def evaluate(
 
     Returns:
         One row per pattern: id, role, kind, mechanism, description, target, value, ci_low,
-        ci_high, drift (relative, a year), drifting, met, passed, and with knock-outs
+        ci_high, drift (relative, a year) with its interval drift_low and drift_high,
+        drift_series, drifting (:func:`is_drifting`), drift_beyond (the rule before
+        2026-12-02: the point estimate beyond :data:`DRIFT_LIMIT`), met, passed, and with
+        knock-outs
         knockout_value, knockout_met, knockout_left (:func:`effect_left`) with its interval
         knockout_left_low and knockout_left_high, knockout_fails (:func:`knockout_fails`) and
         knockout_gone (the rule before 2026-12-02: the knocked-out criterion is not met).
@@ -232,10 +253,7 @@ def evaluate(
     rows = []
     for p in patterns:
         row = _score(p, groups, wanted, None)
-        row["drift"], row["drift_series"] = (
-            _drift_of(p, drifts, groups, wanted) if drifts is not None else (np.nan, "")
-        )
-        row["drifting"] = bool(abs(row["drift"]) > DRIFT_LIMIT) if drifts is not None else False
+        row.update(_drift_of(p, drifts, groups, wanted) if drifts is not None else NO_DRIFT)
         row["passed"] = row["met"] and not row["drifting"]
         if knockouts and p.role == "corroboration":
             out = _score(p, groups, wanted, p.mechanism)
@@ -386,21 +404,40 @@ def _score(p: Pattern, groups, wanted, knockout: str | None) -> dict[str, Any]:
     }
 
 
-def _drift_of(p: Pattern, drifts, groups, wanted) -> tuple[float, str]:
-    """Largest relative drift a year of the series the pattern reads (mean over replications).
+#: The drift columns of a pattern scored without drift data.
+NO_DRIFT = {
+    "drift": np.nan,
+    "drift_low": np.nan,
+    "drift_high": np.nan,
+    "drift_series": "",
+    "drifting": False,
+    "drift_beyond": False,
+}
 
-    Returns the drift and the series it is in, in words ("stagnation_offer at
-    pooled_funding=0.0"; the outcome alone in the scenario itself).
+
+def _drift_of(p: Pattern, drifts, groups, wanted) -> dict[str, Any]:
+    """The drift of the series a pattern reads: a drifting one if any, else the largest.
+
+    Each series (an outcome the pattern reads, in one of its variants) is judged over the
+    replications by :func:`drift_over_runs`. Returns the columns of :data:`NO_DRIFT`; the
+    series in words is "stagnation_offer at pooled_funding=0.0" (the outcome alone in the
+    scenario itself).
     """
-    worst, where = 0.0, ""
+    found = []
     for v in p.variants():
         i = wanted.index(v)
         for name in p.outcomes:
-            slope = float(drifts[i][name].mean())
-            rel = relative_drift(name, slope, float(groups[i][name].mean()))
-            if abs(rel) > abs(worst) or not where:
-                worst, where = rel, _series_name(name, v)
-    return worst, where
+            r = drift_over_runs(name, drifts[i][name], groups[i][name])
+            found.append((r["drifting"], abs(r["drift_share"]), r, _series_name(name, v)))
+    drifting, _, r, where = max(found, key=lambda f: f[:2])
+    return {
+        "drift": r["drift_share"],
+        "drift_low": r["share_low"],
+        "drift_high": r["share_high"],
+        "drift_series": where,
+        "drifting": drifting,
+        "drift_beyond": any(f[2]["beyond_limit"] for f in found),
+    }
 
 
 def _series_name(outcome: str, variant: Mapping[str, Any]) -> str:
@@ -413,10 +450,39 @@ def drifting_words(r: Any) -> str:
     return "drifting" + drift_detail(r)
 
 
+def drift_verdict(share: float, low: float, high: float) -> str:
+    """A series' drift in a word, for tables.
+
+    "drifting" (:func:`is_drifting`), "steady" (the whole interval within ±:data:`DRIFT_LIMIT`)
+    or "not resolved" (neither: too few runs to tell).
+    """
+    if is_drifting(share, low, high):
+        return "drifting"
+    if np.isfinite(low) and np.isfinite(high) and max(abs(low), abs(high)) <= DRIFT_LIMIT:
+        return "steady"
+    return "not resolved"
+
+
+def drift_cell(r: Any) -> str:
+    """``+5.5% (+1.1% to +10.0%)``: a pattern's drift a year with its interval, for tables."""
+    if not np.isfinite(r.drift):
+        return "-"
+    if not (np.isfinite(r.drift_low) and np.isfinite(r.drift_high)):
+        return f"{r.drift:+.1%}"
+    return f"{r.drift:+.1%} ({r.drift_low:+.1%} to {r.drift_high:+.1%})"
+
+
 def drift_detail(r: Any) -> str:
-    """`` (+8.5% a year: stagnation_offer at pooled_funding=0.8)``, or "" without a series."""
+    """`` (+8.5% a year, 95% CI +3.1% to +13.9%: stagnation_offer at pooled_funding=0.8)``.
+
+    "" without a series; the interval is left out where there is none (a single run).
+    """
     where = getattr(r, "drift_series", "")
-    return f" ({r.drift:+.1%} a year: {where})" if where else ""
+    if not where:
+        return ""
+    low, high = getattr(r, "drift_low", np.nan), getattr(r, "drift_high", np.nan)
+    ci = f", 95% CI {low:+.1%} to {high:+.1%}" if np.isfinite(low) and np.isfinite(high) else ""
+    return f" ({r.drift:+.1%} a year{ci}: {where})"
 
 
 def run_drift(store, outcomes: Sequence[str]) -> pd.DataFrame:
@@ -459,14 +525,13 @@ def drift_over_runs(name: str, slopes: Sequence[float], levels: Sequence[float])
     Returns:
         mean (of the levels), drift_per_year with its 95% interval over the runs (ci_low,
         ci_high), drift_share with share_low and share_high (the same as a share of the mean,
-        :func:`relative_drift`), drifting (the validation's rule: abs(drift_share) above
-        :data:`DRIFT_LIMIT`) and moving (drifting, and the interval excludes zero: these runs
-        clearly still move, whatever the noise of a few seeds).
+        :func:`relative_drift`), drifting (:func:`is_drifting`: these runs clearly still
+        move) and beyond_limit (the rule before 2026-12-02: abs(drift_share) above
+        :data:`DRIFT_LIMIT`, whatever the interval).
     """
     mean = float(np.nanmean(np.asarray(levels, dtype=float)))
     slope, lo, hi = mean_ci(np.asarray(slopes, dtype=float))
     share, low, high = (relative_drift(name, x, mean) for x in (slope, lo, hi))
-    drifting = bool(abs(share) > DRIFT_LIMIT)
     return {
         "mean": mean,
         "drift_per_year": slope,
@@ -475,8 +540,8 @@ def drift_over_runs(name: str, slopes: Sequence[float], levels: Sequence[float])
         "drift_share": share,
         "share_low": low,
         "share_high": high,
-        "drifting": drifting,
-        "moving": drifting and bool(lo > 0 or hi < 0),
+        "drifting": is_drifting(share, low, high),
+        "beyond_limit": bool(abs(share) > DRIFT_LIMIT),
     }
 
 
@@ -499,25 +564,28 @@ def to_markdown(table: pd.DataFrame) -> str:
         part = table[table.role == role]
         if part.empty:
             continue
-        head = "| pattern | target | model (95% CI) | result |"
-        rule = "|---|---|---|---|"
+        head = "| pattern | target | model (95% CI) | drift a year (95% CI) | result |"
+        rule = "|---|---|---|---|---|"
         if knock and role == "corroboration":
-            head = "| pattern | mechanism | target | model (95% CI) | result | knocked out |"
-            rule = "|---|---|---|---|---|---|"
+            head = (
+                "| pattern | mechanism | target | model (95% CI) | drift a year (95% CI) "
+                "| result | knocked out |"
+            )
+            rule = "|---|---|---|---|---|---|---|"
         lines += [f"**{role}**", "", head, rule]
         for r in part.itertuples():
             value = f"{fmt(r.value)} ({fmt(r.ci_low)} to {fmt(r.ci_high)})"
             mark = "pass" if r.passed else (f"**{drifting_words(r)}**" if r.met else "**fail**")
             if role == "verification":
                 mark = "holds" if r.passed else "**does not hold**"
-            cells = [r.description, r.target, value, mark]
+            cells = [r.description, r.target, value, drift_cell(r), mark]
             if knock and role == "corroboration":
                 ko = knockout_words(r)
                 if r.knockout_fails:
                     ko = ko.replace("fails", "fails (as it should)", 1)
                 else:
                     ko = f"**{ko}**"
-                cells = [r.description, r.mechanism, r.target, value, mark, ko]
+                cells = [r.description, r.mechanism, r.target, value, drift_cell(r), mark, ko]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines)

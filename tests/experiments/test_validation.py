@@ -345,11 +345,48 @@ def test_a_pattern_measured_on_a_drifting_series_fails():
     assert validation.evaluate([pattern], runs, design, steady).passed.item()
     table = validation.evaluate([pattern], runs, design, moving)
     assert table.met.item() and table.drifting.item() and not table.passed.item()
-    # the report names the series that drifts
+    # the report names the series that drifts, with its interval over the replications
     assert table.drift_series.item() == "hv_prevalence"
     words = validation.drifting_words(next(table.itertuples()))
-    assert words == "drifting (+20.0% a year: hv_prevalence)"
+    assert words == "drifting (+20.0% a year, 95% CI +20.0% to +20.0%: hv_prevalence)"
     assert f"**{words}**" in validation.to_markdown(table)
+
+
+def test_a_pattern_on_seeds_that_swing_both_ways_is_not_called_drifting():
+    pattern = _hv_range("r", "range", "s")
+    design = validation.plan(load_scenario("baseline"), [pattern], reps=10, weeks=10, seed=1)
+    runs = _runs(design, {"hv_prevalence": {0: 0.25}})
+    # single runs' slopes swing by a fifth of the mean a year either way; their mean is +8%
+    swings = (np.array([0.3, -0.2, 0.25, -0.15, 0.2, -0.1, 0.3, -0.25, 0.1, -0.05]) + 0.04) * 0.25
+    drift = runs[["run_id"]].assign(hv_prevalence=swings)
+    row = next(validation.evaluate([pattern], runs, design, drift).itertuples())
+    # the rule before 2026-12-02 (the point estimate) called it drifting; the interval does not
+    assert row.drift == pytest.approx(0.08, abs=1e-3) and row.drift_low < 0 < row.drift_high
+    assert row.drift_beyond and not row.drifting and row.passed
+    assert validation.drift_verdict(row.drift, row.drift_low, row.drift_high) == "not resolved"
+    assert validation.drift_cell(row).startswith("+8.0% (")
+
+
+def test_the_drift_rule_keeps_its_false_alarms_at_five_percent():
+    # known answer: on series that do not drift, a rule that needs the 95% interval to
+    # exclude zero calls 5% of them drifting (a t-test's size); the point estimate, at the
+    # noise of single runs (a fifth of the mean a year) and ten replications, over a third
+    rng = np.random.default_rng(20261202)
+    sets = rng.normal(0.0, 0.2, size=(4000, 10))
+    verdicts = [validation.drift_over_runs("hv_prevalence", s, [1.0] * 10) for s in sets]
+    alarms = np.mean([v["drifting"] for v in verdicts])
+    old = np.mean([v["beyond_limit"] for v in verdicts])
+    assert alarms < 0.05 + 4 * np.sqrt(0.05 * 0.95 / len(sets)) and old > 0.35
+    # and it finds a real drift of 15% a year at the noise of single runs with 20 runs
+    moving = rng.normal(0.15, 0.2, size=(2000, 20))
+    found = np.mean(
+        [validation.drift_over_runs("hv_prevalence", s, [1.0] * 20)["drifting"] for s in moving]
+    )
+    assert found > 0.8
+    # steady only where the whole interval lies within the limit
+    assert validation.drift_verdict(0.01, -0.02, 0.04) == "steady"
+    assert validation.drift_verdict(0.01, -0.12, 0.14) == "not resolved"
+    assert validation.drift_verdict(0.09, 0.02, 0.16) == "drifting"
 
 
 def test_a_run_shared_by_two_variants_counts_once_in_each():
