@@ -48,13 +48,16 @@ DIRECTIONS = [
 #: Directions the report expects that the model does not show at six seeds (docs/TRACE.md §7).
 #: Strict: once one of them shows, the test says so and TRACE must change with it.
 NOT_SHOWN = {
-    "procesregie": "+0.002 (95% CI -0.009 to +0.012): within noise",
+    "procesregie": "+0.002 (95% CI -0.009 to +0.012): within noise at six seeds in this "
+    "region (the baseline region shows it with thirty: test_professional_types.py)",
     "practice caseloads stagnate": "+0.073 (-0.028 to +0.173): within noise at six seeds in "
     "this region (the baseline region shows it with thirty: test_practice_caseloads.py)",
     "practice caseloads wait for specialist care": "+4.0 weeks (-0.4 to +8.4): within noise "
     "at six seeds (thirty show it: tests/experiments/test_practice_caseloads.py)",
     "professional vasthoudend->innoverend: turnover_rate": "+0.053 (-0.037 to +0.143): "
-    "no effect of the professional type on its own",
+    "no effect of the professional type on its own at six seeds; thirty on the baseline region "
+    "show the opposite, -0.024 (-0.045 to -0.002): innovators carry less stress. Innovators "
+    "leave sooner only in a steadfast organisation (the clash, test_professional_types.py)",
     "region innoverend->vasthoudend: escalation_wait_regio": "+3.7 weeks (-10.6 to +18.0): "
     "too few escalations in one small region for six seeds (thirty on the baseline region "
     "show it: tests/experiments/test_region_types.py)",
