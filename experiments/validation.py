@@ -446,7 +446,7 @@ def _series_name(outcome: str, variant: Mapping[str, Any]) -> str:
 
 
 def drifting_words(r: Any) -> str:
-    """``drifting (+8.5% a year: stagnation_offer at pooled_funding=0.8)``."""
+    """``drifting (+8.5% a year, 95% CI +3.1% to +13.9%: stagnation_offer at ...)``."""
     return "drifting" + drift_detail(r)
 
 
